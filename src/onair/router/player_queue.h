@@ -1,0 +1,54 @@
+// SPDX-License-Identifier: Apache-2.0
+#pragma once
+#include <atomic>
+#include <cstdint>
+#include <deque>
+#include <functional>
+#include <mutex>
+#include <vector>
+
+#include "onair/router/stream_item.h"
+
+namespace onair::router {
+
+/// A bounded per-player queue. When a player falls behind by more than
+/// `max_bytes`, everything queued is discarded and the player skips to the
+/// next video keyframe (configs and metadata are always kept); every
+/// discarded packet is counted. The producer never blocks.
+///
+/// Thread safety: OnItem() from the publisher's thread, Drain() from the
+/// player's thread.
+class PlayerQueue final : public Subscriber {
+public:
+    /// `wake` is called (on the producer's thread) when items become
+    /// available after a Drain() emptied the queue; it should post a wake-up
+    /// to the consumer's executor.
+    PlayerQueue(size_t max_bytes, std::function<void()> wake);
+
+    void OnItem(const StreamItem& item) override;
+
+    /// Moves every queued item to `out` (appending). Returns the count.
+    size_t Drain(std::vector<StreamItem>& out);
+
+    uint64_t dropped_packets() const { return dropped_.load(std::memory_order_relaxed); }
+    uint64_t skips() const { return skips_.load(std::memory_order_relaxed); }
+    size_t queued_bytes() const;
+    bool ended() const;
+
+private:
+    void DropAllLocked();
+
+    const size_t max_bytes_;
+    const std::function<void()> wake_;
+    mutable std::mutex mu_;
+    std::deque<StreamItem> items_;
+    size_t bytes_ = 0;
+    bool waiting_for_keyframe_ = false;
+    bool wake_pending_ = false;
+    bool ended_ = false;
+    bool has_video_ = false;
+    std::atomic<uint64_t> dropped_{0};
+    std::atomic<uint64_t> skips_{0};
+};
+
+}  // namespace onair::router

@@ -1,0 +1,100 @@
+// SPDX-License-Identifier: Apache-2.0
+#include "onair/server/hls/hls_channel.h"
+
+#include <cmath>
+
+#include "onair/format/hls/multivariant_playlist.h"
+
+namespace onair::server::hls {
+
+namespace {
+packager::HlsRendition::Options RenditionOptions(const HlsOptions& o) {
+    packager::HlsRendition::Options r;
+    r.window_segments = o.window_segments;
+    r.target_duration = o.segment_target_ticks;
+    return r;
+}
+int64_t WallClockMs() {
+    return std::chrono::duration_cast<std::chrono::milliseconds>(
+               std::chrono::system_clock::now().time_since_epoch())
+        .count();
+}
+}  // namespace
+
+HlsChannel::HlsChannel(std::string channel, const HlsOptions& options)
+    : channel_(std::move(channel)), source_(RenditionOptions(options)) {}
+
+void HlsChannel::OnItem(const router::StreamItem& item) {
+    using Kind = router::StreamItem::Kind;
+    std::lock_guard lock(mu_);
+    switch (item.kind) {
+        case Kind::kVideoConfig:
+            video_ = *item.config;
+            source_.SetConfigs(video_, audio_);
+            break;
+        case Kind::kAudioConfig:
+            audio_ = *item.config;
+            source_.SetConfigs(video_, audio_);
+            break;
+        case Kind::kMetadata:
+            break;
+        case Kind::kPacket:
+            if (item.packet.kind == media::TrackKind::kVideo) {
+                if (first_video_dts_ < 0 || item.packet.discontinuity) {
+                    first_video_dts_ = item.packet.dts;
+                    video_frames_ = 0;
+                }
+                last_video_dts_ = item.packet.dts;
+                ++video_frames_;
+            }
+            source_.Push(item.packet, WallClockMs());
+            break;
+        case Kind::kEnd:
+            source_.EndOfStream();
+            ended_ = true;
+            break;
+    }
+}
+
+std::optional<std::string> HlsChannel::MultivariantPlaylist() const {
+    std::lock_guard lock(mu_);
+    if (!source_.has_segments()) return std::nullopt;
+    format::hls::Variant v;
+    v.uri = "src/index.m3u8";
+    v.bandwidth = source_.peak_bitrate();
+    v.average_bandwidth = source_.average_bitrate();
+    if (video_) {
+        v.width = video_->width;
+        v.height = video_->height;
+        if (video_frames_ > 1 && last_video_dts_ > first_video_dts_) {
+            const double fps = static_cast<double>(video_frames_ - 1) * 90000.0 /
+                               static_cast<double>(last_video_dts_ - first_video_dts_);
+            v.frame_rate = std::round(fps * 1000.0) / 1000.0;
+        }
+        v.codecs.push_back(video_->codec_string);
+    }
+    if (audio_) v.codecs.push_back(audio_->codec_string);
+    format::hls::MultivariantPlaylist playlist;
+    playlist.variants.push_back(std::move(v));
+    return format::hls::WriteMultivariantPlaylist(playlist);
+}
+
+std::optional<std::string> HlsChannel::MediaPlaylist(std::string_view rendition) const {
+    if (rendition != "src") return std::nullopt;
+    std::lock_guard lock(mu_);
+    if (!source_.has_segments()) return std::nullopt;
+    return source_.Playlist();
+}
+
+std::optional<base::SharedBuffer> HlsChannel::Segment(std::string_view rendition, uint64_t sequence) const {
+    if (rendition != "src") return std::nullopt;
+    std::lock_guard lock(mu_);
+    return source_.Segment(sequence);
+}
+
+bool HlsChannel::ended() const {
+    std::lock_guard lock(mu_);
+    return ended_;
+}
+
+}  // namespace onair::server::hls

@@ -1,0 +1,111 @@
+// SPDX-License-Identifier: Apache-2.0
+#include "onair/server/routes.h"
+
+#include <charconv>
+
+namespace onair::server {
+
+namespace {
+
+constexpr std::string_view kPlaylistType = "application/vnd.apple.mpegurl";
+
+bool ValidName(std::string_view s) {
+    if (s.empty() || s.size() > 64) return false;
+    for (char c : s) {
+        const bool ok = (c >= 'a' && c <= 'z') || (c >= '0' && c <= '9') || c == '_' || c == '-';
+        if (!ok) return false;
+    }
+    return true;
+}
+
+// Splits "/a/b/c" into up to 4 parts; false if more or empty parts.
+bool SplitPath(std::string_view path, std::string_view (&parts)[4], size_t& count) {
+    count = 0;
+    if (path.empty() || path[0] != '/') return false;
+    path.remove_prefix(1);
+    while (!path.empty()) {
+        if (count == 4) return false;
+        const auto slash = path.find('/');
+        parts[count++] = path.substr(0, slash);
+        if (parts[count - 1].empty()) return false;
+        if (slash == std::string_view::npos) break;
+        path.remove_prefix(slash + 1);
+    }
+    return count > 0;
+}
+
+http::HttpResponse NotFound() {
+    static const base::SharedBuffer kBody = base::SharedBuffer::Copy(std::string_view("not found\n"));
+    http::HttpResponse r;
+    r.status = 404;
+    r.cache_control = "no-cache";
+    r.body = kBody;
+    return r;
+}
+
+http::HttpResponse Playlist(std::string text, int max_age_s) {
+    http::HttpResponse r;
+    r.content_type = std::string(kPlaylistType);
+    r.cache_control = "max-age=" + std::to_string(max_age_s);
+    r.body = base::SharedBuffer::Copy(std::string_view(text));
+    return r;
+}
+
+}  // namespace
+
+http::HttpHandler MakeRoutes(ServerContext& ctx, hls::HlsService& hls) {
+    // Playlists may be cached for at most half a target duration.
+    const int playlist_max_age = std::max(1, static_cast<int>(ctx.config.hls.segment_duration_ms / 2000));
+    return [&ctx, &hls, playlist_max_age](const http::HttpRequest& req) -> http::HttpResponse {
+        if (req.method == "OPTIONS") {
+            http::HttpResponse r;
+            r.status = 204;
+            r.headers = {{"Access-Control-Allow-Methods", "GET, HEAD, OPTIONS"},
+                         {"Access-Control-Allow-Headers", "Range, If-None-Match"},
+                         {"Access-Control-Max-Age", "86400"}};
+            return r;
+        }
+        if (req.method != "GET" && req.method != "HEAD") {
+            auto r = http::HttpResponse::Text(405, "method not allowed\n");
+            r.headers = {{"Allow", "GET, HEAD, OPTIONS"}};
+            return r;
+        }
+        if (req.path == "/healthz") return http::HttpResponse::Text(200, "ok\n");
+        if (req.path == "/metrics") {
+            http::HttpResponse r;
+            r.content_type = "text/plain; version=0.0.4; charset=utf-8";
+            r.body = base::SharedBuffer::Copy(std::string_view(ctx.metrics.Render()));
+            return r;
+        }
+        std::string_view parts[4];
+        size_t n = 0;
+        if (!SplitPath(req.path, parts, n) || n < 3 || parts[0] != ctx.config.rtmp.app) return NotFound();
+        if (!ValidName(parts[1])) return NotFound();
+        auto channel = hls.Find(parts[1]);
+        if (!channel) return NotFound();
+        if (n == 3 && parts[2] == "index.m3u8") {
+            auto text = channel->MultivariantPlaylist();
+            return text ? Playlist(std::move(*text), playlist_max_age) : NotFound();
+        }
+        if (n != 4 || !ValidName(parts[2])) return NotFound();
+        if (parts[3] == "index.m3u8") {
+            auto text = channel->MediaPlaylist(parts[2]);
+            return text ? Playlist(std::move(*text), playlist_max_age) : NotFound();
+        }
+        const std::string_view file = parts[3];
+        if (file.size() < 4 || file.substr(file.size() - 3) != ".ts") return NotFound();
+        uint64_t seq = 0;
+        const auto digits = file.substr(0, file.size() - 3);
+        auto [ptr, ec] = std::from_chars(digits.data(), digits.data() + digits.size(), seq);
+        if (ec != std::errc() || ptr != digits.data() + digits.size()) return NotFound();
+        auto segment = channel->Segment(parts[2], seq);
+        if (!segment) return NotFound();
+        http::HttpResponse r;
+        r.content_type = "video/mp2t";
+        r.cache_control = "public, max-age=31536000, immutable";
+        r.body = std::move(*segment);
+        return r;
+    };
+}
+
+}  // namespace onair::server

@@ -1,0 +1,18 @@
+// SPDX-License-Identifier: Apache-2.0
+#pragma once
+#include "onair/server/hls/hls_service.h"
+#include "onair/server/http/http_types.h"
+#include "onair/server/server_context.h"
+
+namespace onair::server {
+
+/// The HTTP surface of `onair serve`:
+///   GET /healthz                               200 "ok"
+///   GET /metrics                               Prometheus text format
+///   GET /live/<channel>/index.m3u8             multivariant playlist
+///   GET /live/<channel>/<rendition>/index.m3u8 media playlist
+///   GET /live/<channel>/<rendition>/<n>.ts     segment
+/// Unknown paths are a small 404 that allocates nothing lasting.
+http::HttpHandler MakeRoutes(ServerContext& ctx, hls::HlsService& hls);
+
+}  // namespace onair::server

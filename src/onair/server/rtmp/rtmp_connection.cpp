@@ -1,0 +1,462 @@
+// SPDX-License-Identifier: Apache-2.0
+#include "onair/server/rtmp/rtmp_connection.h"
+
+#include <array>
+#include <boost/asio/co_spawn.hpp>
+#include <boost/asio/detached.hpp>
+#include <boost/asio/experimental/as_tuple.hpp>
+#include <boost/asio/post.hpp>
+#include <boost/asio/use_awaitable.hpp>
+#include <boost/asio/write.hpp>
+#include <random>
+
+#include "onair/format/flv/tag_builder.h"
+#include "onair/proto/rtmp/handshake.h"
+
+namespace onair::server::rtmp {
+
+namespace asio = boost::asio;
+using asio::awaitable;
+constexpr auto kTuple = asio::experimental::as_tuple(asio::use_awaitable);
+
+namespace {
+
+proto::rtmp::SessionLimits MakeLimits(const runtime::Config& config) {
+    proto::rtmp::SessionLimits limits;
+    limits.chunk.max_message_size = config.rtmp.max_message_size;
+    limits.chunk.max_chunk_streams = config.rtmp.max_chunk_streams;
+    limits.out_chunk_size = config.rtmp.chunk_size;
+    return limits;
+}
+
+// "live?x=1" -> "live"; "key?token" -> "key".
+std::string_view StripQuery(std::string_view s) {
+    const auto q = s.find('?');
+    return q == std::string_view::npos ? s : s.substr(0, q);
+}
+
+void FillRandom(std::span<uint8_t> out) {
+    static thread_local std::mt19937_64 rng{std::random_device{}()};
+    for (auto& b : out) b = static_cast<uint8_t>(rng());
+}
+
+}  // namespace
+
+RtmpConnection::RtmpConnection(asio::ip::tcp::socket socket, ServerContext& ctx)
+    : socket_(std::move(socket)),
+      ctx_(ctx),
+      log_("rtmp"),
+      session_(MakeLimits(ctx.config)),
+      wake_(socket_.get_executor()) {
+    boost::system::error_code ec;
+    auto ep = socket_.remote_endpoint(ec);
+    if (!ec) {
+        client_ip_ = ep.address().to_string();
+        client_port_ = ep.port();
+    }
+    socket_.set_option(asio::ip::tcp::no_delay(true), ec);
+    ctx_.counters.rtmp_connections.Inc();
+}
+
+RtmpConnection::~RtmpConnection() { ctx_.counters.rtmp_connections.Dec(); }
+
+awaitable<void> RtmpConnection::Run() {
+    auto self = shared_from_this();
+    auto ex = socket_.get_executor();
+    asio::co_spawn(ex, [](std::shared_ptr<RtmpConnection> s) -> awaitable<void> { co_await s->Watchdog(); }(self),
+                   asio::detached);
+    if (!co_await Handshake()) {
+        Close("handshake failed");
+        co_return;
+    }
+    handshake_done_ = true;
+    asio::co_spawn(ex, [](std::shared_ptr<RtmpConnection> s) -> awaitable<void> { co_await s->WriteLoop(); }(self),
+                   asio::detached);
+    co_await ReadLoop();
+    if (!close_after_flush_) Close("client closed the connection");
+}
+
+awaitable<bool> RtmpConnection::Handshake() {
+    proto::rtmp::ServerHandshake handshake(FillRandom, 0);
+    std::array<uint8_t, 4096> buf{};
+    std::vector<uint8_t> out;
+    for (;;) {
+        auto [ec, n] = co_await socket_.async_read_some(asio::buffer(buf), kTuple);
+        if (ec) co_return false;
+        last_read_ = Clock::now();
+        ctx_.counters.rtmp_bytes_received.Inc(n);
+        std::span<const uint8_t> in(buf.data(), n);
+        while (!in.empty()) {
+            size_t consumed = 0;
+            out.clear();
+            const auto status = handshake.Feed(in, consumed, out);
+            in = in.subspan(consumed);
+            if (!out.empty()) {
+                auto [wec, wn] = co_await asio::async_write(socket_, asio::buffer(out), kTuple);
+                if (wec) co_return false;
+                ctx_.counters.rtmp_bytes_sent.Inc(wn);
+            }
+            if (status == base::ParseStatus::kError) {
+                log_.Warn("rtmp handshake rejected", {{"client.ip", client_ip_}});
+                co_return false;
+            }
+            if (status == base::ParseStatus::kMessage) {
+                // Bytes after C2 belong to the chunk stream.
+                if (!in.empty()) {
+                    std::vector<proto::rtmp::SessionEvent> events;
+                    auto st = session_.Feed(in, events, pending_);
+                    for (auto& e : events) HandleEvent(e);
+                    if (!st.ok()) {
+                        log_.Warn("rtmp protocol error",
+                                  {{"client.ip", client_ip_}, {"error.message", st.error().message}});
+                        co_return false;
+                    }
+                }
+                co_return true;
+            }
+            if (consumed == 0) break;
+        }
+    }
+}
+
+awaitable<void> RtmpConnection::ReadLoop() {
+    std::vector<uint8_t> buf(4096);
+    std::vector<proto::rtmp::SessionEvent> events;
+    while (!closed_) {
+        if (broadcast_ && buf.size() < 65536) buf.resize(65536);  // publishers get a big buffer
+        auto [ec, n] = co_await socket_.async_read_some(asio::buffer(buf), kTuple);
+        if (ec) co_return;
+        last_read_ = Clock::now();
+        ctx_.counters.rtmp_bytes_received.Inc(n);
+        events.clear();
+        auto status = session_.Feed(std::span<const uint8_t>(buf.data(), n), events, pending_);
+        for (auto& e : events) {
+            HandleEvent(e);
+            if (closed_) co_return;
+        }
+        if (!status.ok()) {
+            log_.Warn("rtmp protocol error, closing",
+                      {{"client.ip", client_ip_}, {"error.message", status.error().message}});
+            CloseAfterFlush("protocol error");
+            co_return;
+        }
+        Wake();
+        if (close_after_flush_) co_return;
+    }
+}
+
+void RtmpConnection::Wake() { wake_.cancel(); }
+
+void RtmpConnection::AppendPlayerItems() {
+    if (!queue_) return;
+    drained_.clear();
+    queue_->Drain(drained_);
+    for (const auto& item : drained_) {
+        using Kind = router::StreamItem::Kind;
+        switch (item.kind) {
+            case Kind::kVideoConfig: {
+                base::SharedBuffer body = format::flv::VideoSequenceHeaderTag(*item.config);
+                session_.SendMedia(play_stream_id_, 9, last_sent_ms_, std::span(&body, 1), pending_);
+                break;
+            }
+            case Kind::kAudioConfig: {
+                play_audio_config_ = item.config;
+                base::SharedBuffer body = format::flv::AudioSequenceHeaderTag(*item.config);
+                session_.SendMedia(play_stream_id_, 8, last_sent_ms_, std::span(&body, 1), pending_);
+                break;
+            }
+            case Kind::kMetadata:
+                session_.SendMedia(play_stream_id_, 18, last_sent_ms_, std::span(&item.metadata, 1), pending_);
+                break;
+            case Kind::kPacket: {
+                const auto& p = item.packet;
+                last_sent_ms_ = static_cast<uint32_t>(media::TicksToMs(p.dts));
+                if (p.kind == media::TrackKind::kVideo) {
+                    std::array<base::SharedBuffer, 2> parts{format::flv::VideoTagHeader(p), p.payload};
+                    session_.SendMedia(play_stream_id_, 9, last_sent_ms_, parts, pending_);
+                } else if (play_audio_config_) {
+                    std::array<base::SharedBuffer, 2> parts{format::flv::AudioTagHeader(*play_audio_config_),
+                                                            p.payload};
+                    session_.SendMedia(play_stream_id_, 8, last_sent_ms_, parts, pending_);
+                }
+                break;
+            }
+            case Kind::kEnd:
+                session_.SendUnpublishNotify(play_stream_id_, pending_);
+                log_.Info("broadcast ended, closing player", {{"client.ip", client_ip_}});
+                close_after_flush_ = true;
+                break;
+        }
+    }
+    drained_.clear();
+    const uint64_t drops = queue_->dropped_packets();
+    if (drops > reported_drops_) {
+        ctx_.counters.frames_dropped.Inc(drops - reported_drops_);
+        reported_drops_ = drops;
+    }
+    const uint64_t skips = queue_->skips();
+    if (skips > reported_skips_) {
+        ctx_.counters.player_skips.Inc(skips - reported_skips_);
+        reported_skips_ = skips;
+        log_.Warn("slow player skipped to the next keyframe",
+                  {{"client.ip", client_ip_}, {"onair.frames_dropped", drops}});
+    }
+}
+
+awaitable<void> RtmpConnection::WriteLoop() {
+    std::vector<asio::const_buffer> buffers;
+    while (!closed_) {
+        AppendPlayerItems();
+        if (pending_.empty()) {
+            if (close_after_flush_) break;
+            wake_.expires_at(Clock::time_point::max());
+            co_await wake_.async_wait(kTuple);
+            continue;
+        }
+        base::OutBuffers out;
+        std::swap(out, pending_);
+        buffers.clear();
+        out.ForEach([&](const uint8_t* d, size_t n) { buffers.emplace_back(d, n); });
+        write_in_flight_ = true;
+        auto [ec, n] = co_await asio::async_write(socket_, buffers, kTuple);
+        write_in_flight_ = false;
+        last_write_progress_ = Clock::now();
+        if (ec) break;
+        ctx_.counters.rtmp_bytes_sent.Inc(n);
+    }
+    if (close_after_flush_) Close("closed after reply");
+    else Close("write failed");
+}
+
+awaitable<void> RtmpConnection::Watchdog() {
+    asio::steady_timer timer(socket_.get_executor());
+    const auto handshake_timeout = std::chrono::milliseconds(ctx_.config.rtmp.handshake_timeout_ms);
+    const auto idle_timeout = std::chrono::milliseconds(ctx_.config.rtmp.idle_timeout_ms);
+    while (!closed_) {
+        timer.expires_after(std::chrono::milliseconds(500));
+        co_await timer.async_wait(kTuple);
+        if (closed_) break;
+        const auto now = Clock::now();
+        if (!handshake_done_ && now - started_ > handshake_timeout) {
+            log_.Info("rtmp handshake timeout", {{"client.ip", client_ip_}});
+            Close("handshake timeout");
+        } else if (!queue_ && now - last_read_ > idle_timeout) {
+            // Publishers and not-yet-playing clients must keep sending.
+            log_.Info("rtmp client idle, closing", {{"client.ip", client_ip_}});
+            Close("idle timeout");
+        } else if (write_in_flight_ && now - last_write_progress_ > idle_timeout) {
+            log_.Info("rtmp player stalled, closing", {{"client.ip", client_ip_}});
+            Close("write stalled");
+        }
+    }
+}
+
+void RtmpConnection::HandleEvent(proto::rtmp::SessionEvent& event) {
+    using proto::rtmp::SessionEvent;
+    if (auto* c = std::get_if<SessionEvent::Connect>(&event.value)) {
+        app_ = std::string(StripQuery(c->app));
+    } else if (auto* p = std::get_if<SessionEvent::Publish>(&event.value)) {
+        OnPublish(p->stream_id, p->name);
+    } else if (auto* pl = std::get_if<SessionEvent::Play>(&event.value)) {
+        OnPlay(pl->stream_id, pl->name);
+    } else if (auto* m = std::get_if<SessionEvent::Media>(&event.value)) {
+        OnMedia(m->type, m->timestamp, m->payload);
+    } else if (std::get_if<SessionEvent::Unpublish>(&event.value)) {
+        if (broadcast_) {
+            log_.Info("publisher unpublished", {{"client.ip", client_ip_}, {"onair.channel", broadcast_->channel()}});
+            StopPublishing();
+        }
+    } else if (std::get_if<SessionEvent::DeletePlay>(&event.value)) {
+        StopPlaying();
+    }
+}
+
+void RtmpConnection::OnPublish(uint32_t stream_id, const std::string& name) {
+    const std::string_view key = StripQuery(name);
+    auto refuse = [&](std::string_view reason, std::string_view description) {
+        ctx_.counters.publishes_refused.Inc();
+        log_.Warn("publish refused", {{"client.ip", client_ip_},
+                                      {"client.port", client_port_},
+                                      {"event.reason", std::string(reason)},
+                                      {"onair.app", app_}});
+        session_.RejectPublish(stream_id, "NetStream.Publish.BadName", description, pending_);
+        CloseAfterFlush("publish refused");
+    };
+    if (broadcast_) return refuse("already publishing on this connection", "already publishing");
+    if (app_ != ctx_.config.rtmp.app) return refuse("unknown application", "unknown application");
+    auto found = ctx_.channels.FindByKey(key);
+    if (!found.ok()) {
+        log_.Error("channel store lookup failed", {{"error.message", found.error().message}});
+        return refuse("channel store unavailable", "server error");
+    }
+    if (!found.value()) return refuse("invalid stream key", "invalid stream key");
+    const std::string channel = found.value()->name;
+
+    publisher_id_ = ctx_.hub.NextPublisherId();
+    std::weak_ptr<RtmpConnection> weak = weak_from_this();
+    auto ex = socket_.get_executor();
+    auto evict = [weak, ex] {
+        asio::post(ex, [weak] {
+            if (auto self = weak.lock()) {
+                self->log_.Info("publisher taken over by a new session", {{"client.ip", self->client_ip_}});
+                self->Close("taken over");
+            }
+        });
+    };
+    auto grant = ctx_.hub.StartPublish(channel, publisher_id_, evict);
+    broadcast_ = grant.broadcast;
+    demuxer_ = format::flv::TagDemuxer();
+    ctx_.counters.publishes_accepted.Inc();
+    ctx_.counters.rtmp_publishers.Inc();
+    if (grant.takeover) ctx_.counters.takeovers.Inc();
+    if (!grant.takeover && !grant.resumed) ctx_.counters.broadcasts_live.Inc();
+    session_.AcceptPublish(stream_id, pending_);
+    log_.Info("publish accepted", {{"client.ip", client_ip_},
+                                   {"client.port", client_port_},
+                                   {"onair.channel", channel},
+                                   {"onair.broadcast_id", broadcast_->id()},
+                                   {"onair.takeover", grant.takeover},
+                                   {"onair.resumed", grant.resumed}});
+}
+
+void RtmpConnection::OnPlay(uint32_t stream_id, const std::string& name) {
+    const std::string channel(StripQuery(name));
+    auto broadcast = app_ == ctx_.config.rtmp.app ? ctx_.hub.Find(channel) : nullptr;
+    if (!broadcast) {
+        log_.Info("play refused: no such live stream", {{"client.ip", client_ip_}, {"onair.channel", channel}});
+        session_.RejectPlay(stream_id, "NetStream.Play.StreamNotFound", "no such live stream", pending_);
+        CloseAfterFlush("play refused");
+        return;
+    }
+    StopPlaying();
+    play_stream_id_ = stream_id;
+    play_broadcast_ = broadcast;
+    std::weak_ptr<RtmpConnection> weak = weak_from_this();
+    auto ex = socket_.get_executor();
+    queue_ = std::make_shared<router::PlayerQueue>(ctx_.config.rtmp.player_queue_bytes, [weak, ex] {
+        asio::post(ex, [weak] {
+            if (auto self = weak.lock()) self->Wake();
+        });
+    });
+    session_.AcceptPlay(stream_id, pending_);
+    broadcast->Subscribe(queue_, ctx_.config.rtmp.gop_cache);
+    ctx_.counters.rtmp_players.Inc();
+    log_.Info("play started", {{"client.ip", client_ip_}, {"onair.channel", channel},
+                               {"onair.broadcast_id", broadcast->id()}});
+}
+
+void RtmpConnection::OnMedia(uint8_t type, uint32_t timestamp, const base::SharedBuffer& payload) {
+    if (!broadcast_) return;  // media before an accepted publish is ignored
+    if (type == 18) return OnMetadata(payload);
+    if (type != 8 && type != 9) return;
+    auto demuxed = type == 9 ? demuxer_.Video(payload, timestamp) : demuxer_.Audio(payload, timestamp);
+    if (!demuxed.ok()) {
+        const auto& err = demuxed.error();
+        if (err.code == base::ErrorCode::kUnsupported) {
+            log_.Error("publish stopped: unsupported media",
+                       {{"client.ip", client_ip_}, {"onair.channel", broadcast_->channel()},
+                        {"error.message", err.message}});
+            CloseAfterFlush("unsupported codec");
+            return;
+        }
+        if (invalid_frames_++ < 10) {
+            log_.Warn("invalid media frame dropped",
+                      {{"client.ip", client_ip_}, {"onair.channel", broadcast_->channel()},
+                       {"error.message", err.message}});
+        }
+        ctx_.counters.frames_dropped.Inc();
+        return;
+    }
+    auto& d = demuxed.value();
+    using Kind = format::flv::Demuxed::Kind;
+    if (d.kind == Kind::kConfig) {
+        if (d.config.kind == media::TrackKind::kVideo) broadcast_->SetVideoConfig(publisher_id_, d.config);
+        else broadcast_->SetAudioConfig(publisher_id_, d.config);
+        log_.Info("codec configured", {{"onair.channel", broadcast_->channel()},
+                                       {"onair.codec", d.config.codec_string},
+                                       {"onair.width", d.config.width},
+                                       {"onair.height", d.config.height},
+                                       {"onair.sample_rate", d.config.sample_rate}});
+    } else if (d.kind == Kind::kPacket) {
+        auto r = broadcast_->Push(publisher_id_, std::move(d.packet));
+        if (r.restamped) {
+            ctx_.counters.timestamps_restamped.Inc();
+            if (broadcast_->stats().restamped <= 5) {
+                log_.Info("non-monotonic timestamp re-stamped", {{"onair.channel", broadcast_->channel()}});
+            }
+        }
+        if (r.long_gop && !long_gop_warned_) {
+            long_gop_warned_ = true;
+            const double gop_s = static_cast<double>(r.gop_ticks) / media::kTimescale;
+            const double target_s = ctx_.config.hls.segment_duration_ms / 1000.0;
+            log_.Warn("keyframe interval is longer than the target segment duration; segments will be "
+                      "longer and latency higher. Set the encoder's keyframe interval to the segment duration "
+                      "(OBS: Settings > Output > Keyframe Interval)",
+                      {{"onair.channel", broadcast_->channel()},
+                       {"onair.gop_seconds", gop_s},
+                       {"onair.segment_target_seconds", target_s}});
+        }
+    }
+}
+
+void RtmpConnection::OnMetadata(const base::SharedBuffer& payload) {
+    // "@setDataFrame", "onMetaData", {...}  ->  "onMetaData", {...} for players.
+    static constexpr std::string_view kSetDataFrame = "@setDataFrame";
+    base::SharedBuffer body = payload;
+    if (body.size() > 3 && body[0] == 0x02) {
+        const size_t len = (static_cast<size_t>(body[1]) << 8) | body[2];
+        if (3 + len <= body.size() && body.view().substr(3, len) == kSetDataFrame) body = body.Slice(3 + len);
+    }
+    static constexpr std::string_view kOnMetaData = "onMetaData";
+    if (body.size() < 3 + kOnMetaData.size() || body[0] != 0x02 || body.view().substr(3, kOnMetaData.size()) != kOnMetaData)
+        return;
+    broadcast_->SetMetadata(publisher_id_, body);
+}
+
+void RtmpConnection::StopPublishing() {
+    if (!broadcast_) return;
+    auto b = std::move(broadcast_);
+    broadcast_.reset();
+    ctx_.counters.rtmp_publishers.Dec();
+    ctx_.hub.StopPublish(b, publisher_id_);
+    // Keep the broadcast for a grace period: a publisher that reconnects
+    // continues it (one broadcast, a discontinuity) instead of starting anew.
+    auto timer = std::make_shared<asio::steady_timer>(socket_.get_executor());
+    timer->expires_after(std::chrono::milliseconds(ctx_.config.rtmp.republish_grace_ms));
+    auto& ctx = ctx_;
+    timer->async_wait([timer, b, &ctx](boost::system::error_code) {
+        if (ctx.hub.EndIfIdle(b)) {
+            ctx.counters.broadcasts_live.Dec();
+            runtime::Logger("rtmp").Info("broadcast ended",
+                                         {{"onair.channel", b->channel()}, {"onair.broadcast_id", b->id()}});
+        }
+    });
+}
+
+void RtmpConnection::StopPlaying() {
+    if (!queue_) return;
+    if (play_broadcast_) play_broadcast_->Unsubscribe(queue_.get());
+    play_broadcast_.reset();
+    queue_.reset();
+    ctx_.counters.rtmp_players.Dec();
+}
+
+void RtmpConnection::CloseAfterFlush(std::string_view reason) {
+    (void)reason;
+    close_after_flush_ = true;
+    Wake();
+}
+
+void RtmpConnection::Close(std::string_view reason) {
+    if (closed_) return;
+    closed_ = true;
+    (void)reason;
+    StopPublishing();
+    StopPlaying();
+    boost::system::error_code ec;
+    socket_.shutdown(asio::ip::tcp::socket::shutdown_both, ec);
+    socket_.close(ec);
+    wake_.cancel();
+}
+
+}  // namespace onair::server::rtmp
