@@ -2,6 +2,7 @@
 // Feeds arbitrary bytes to the server handshake (in pieces whose size the
 // first byte picks) and the rest to a client handshake; checks the
 // invariants of Feed.
+#include <algorithm>
 #include <cstddef>
 #include <cstdint>
 #include <cstdlib>

@@ -1,5 +1,6 @@
 // SPDX-License-Identifier: Apache-2.0
 // ServerSession: NetConnection and NetStream commands (RTMP spec §7.2).
+#include <algorithm>
 #include <string>
 
 #include "onair/proto/rtmp/control.h"
@@ -112,8 +113,10 @@ base::Status ServerSession::HandleConnect(const Command& cmd, std::vector<Sessio
     // The order FMS and nginx-rtmp use: window, peer bandwidth, chunk size, _result.
     SendControl(kWindowAckSize, WindowAckSize(limits_.window_ack_size), out);
     SendControl(kSetPeerBandwidth, SetPeerBandwidth(limits_.window_ack_size, PeerBandwidthLimit::kDynamic), out);
-    SendControl(kSetChunkSize, SetChunkSize(limits_.out_chunk_size), out);
-    writer_.SetChunkSize(limits_.out_chunk_size);
+    // Announce exactly what the writer will use (it clamps to 1..2^24).
+    const uint32_t chunk_size = std::clamp<uint32_t>(limits_.out_chunk_size, 1, kMaxChunkSize);
+    SendControl(kSetChunkSize, SetChunkSize(chunk_size), out);
+    writer_.SetChunkSize(chunk_size);
     const Value args[] = {
         Value::Object({{"fmsVer", Value::String("FMS/3,0,1,123")}, {"capabilities", Value::Number(31)}}),
         Value::Object({{"level", Value::String("status")},

@@ -124,6 +124,7 @@ TEST(ChunkWriter, RoundTripsManySizesTimestampsAndChunkSizes) {
         std::vector<Message> sent;
         size_t i = 0;
         for (size_t len : lengths) {
+            if (cs < 64 && len > 1000) continue;  // ~1 million one-byte chunks prove nothing more
             for (uint32_t ts : timestamps) {
                 const uint32_t csid = (i % 3 == 0) ? 4 : (i % 3 == 1) ? 6 : 400;
                 const uint8_t type = (i % 2) ? kVideo : kAudio;

@@ -2,6 +2,7 @@
 // ServerSession: players, commands without dedicated handlers, and errors.
 #include <gtest/gtest.h>
 
+#include <algorithm>
 #include <array>
 #include <functional>
 
@@ -245,6 +246,28 @@ TEST(ServerSessionErrors, StreamLimit) {
     const auto st = session.Feed(client.Command(3, 0, "createStream", 6, {Value::Null()}), events, out);
     ASSERT_FALSE(st.ok());
     EXPECT_EQ(st.error().code, base::ErrorCode::kInvalidData);
+}
+
+TEST(ServerSessionCommands, AnnouncedChunkSizeIsTheOneUsed) {
+    for (uint32_t configured : {0u, 60000u, 0x7FFFFFFFu}) {
+        SessionLimits limits;
+        limits.out_chunk_size = configured;
+        ServerSession session(limits);
+        TestClient client;
+        std::vector<SessionEvent> events;
+        base::OutBuffers out;
+        ASSERT_TRUE(session.Feed(client.Command(3, 0, "connect", 1, {ConnectObject("live", "rtmp://h/live", "x")}),
+                                 events, out)
+                        .ok());
+        const auto big = base::SharedBuffer::Copy(Bytes(70000, 1));
+        session.SendMedia(1, kVideo, 0, std::span(&big, 1), out);
+        // Our reader follows the announced size: the media decodes only if
+        // the writer chunked with that same size.
+        const auto replies = client.Receive(out);
+        ASSERT_EQ(replies.size(), 5u);
+        EXPECT_EQ(*ParseControlValue(replies[2].payload.span()), std::clamp<uint32_t>(configured, 1, kMaxChunkSize));
+        EXPECT_EQ(replies[4].payload.size(), 70000u);
+    }
 }
 
 TEST(ServerSessionErrors, ChunkLimitsComeFromSessionLimits) {
