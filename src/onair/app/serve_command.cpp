@@ -6,6 +6,7 @@
 #include <iostream>
 #include <map>
 
+#include "onair/app/environment.h"
 #include "onair/router/stream_hub.h"
 #include "onair/runtime/config.h"
 #include "onair/runtime/io_pool.h"
@@ -17,8 +18,6 @@
 #include "onair/server/routes.h"
 #include "onair/server/rtmp/rtmp_server.h"
 #include "onair/store/channel_store.h"
-
-extern char** environ;
 
 namespace onair::app {
 
@@ -32,20 +31,8 @@ struct ServeOptions {
     int threads = 0;
 };
 
-std::map<std::string, std::string> Environment() {
-    std::map<std::string, std::string> env;
-    for (char** e = environ; e && *e; ++e) {
-        std::string_view kv(*e);
-        const auto eq = kv.find('=');
-        if (eq != std::string_view::npos && kv.starts_with("ONAIR_")) {
-            env.emplace(std::string(kv.substr(0, eq)), std::string(kv.substr(eq + 1)));
-        }
-    }
-    return env;
-}
-
 int RunServe(const ServeOptions& options) {
-    auto loaded = runtime::LoadConfig(options.config_file, Environment());
+    auto loaded = runtime::LoadConfig(options.config_file, OnairEnvironment());
     if (!loaded.ok()) {
         std::cerr << "onair: " << loaded.error().message << "\n";
         return 1;
@@ -55,6 +42,7 @@ int RunServe(const ServeOptions& options) {
     if (!options.http_listen.empty()) config.http.listen = options.http_listen;
     if (!options.data_dir.empty()) config.data_dir = options.data_dir;
     runtime::SetLogLevel(config.log.level);
+    runtime::SetLogFormat(config.log.format);
     runtime::Logger log("serve");
 
     auto rtmp_ep = runtime::ParseEndpoint(config.rtmp.listen);
@@ -87,7 +75,7 @@ int RunServe(const ServeOptions& options) {
     hub.AddListener(&hls);
     server::ServerContext ctx{config, hub, *store.value(), metrics, counters};
 
-    runtime::IoPool pool(options.threads > 0 ? options.threads : 0);
+    runtime::IoPool pool(options.threads > 0 ? static_cast<unsigned>(options.threads) : config.threads);
     server::rtmp::RtmpServer rtmp(pool, ctx);
     server::http::HttpServer http(pool, ctx, server::MakeRoutes(ctx, hls));
     if (auto st = rtmp.Listen(rtmp_ep.value()); !st.ok()) {

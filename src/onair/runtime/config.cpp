@@ -1,0 +1,191 @@
+// SPDX-License-Identifier: Apache-2.0
+#include "onair/runtime/config.h"
+
+#include <unistd.h>
+#include <yaml-cpp/yaml.h>
+
+#include <charconv>
+#include <fstream>
+#include <functional>
+#include <sstream>
+#include <vector>
+
+namespace onair::runtime {
+
+namespace {
+
+struct Field {
+    std::string key;  // "rtmp.listen"
+    std::function<bool(Config&, const std::string&)> set;
+    std::function<std::string(const Config&)> get;
+};
+
+bool ParseU32(const std::string& s, uint32_t& out) {
+    uint64_t v = 0;
+    auto [p, ec] = std::from_chars(s.data(), s.data() + s.size(), v);
+    if (s.empty() || ec != std::errc() || p != s.data() + s.size() || v > 0xffffffffu) return false;
+    out = static_cast<uint32_t>(v);
+    return true;
+}
+
+bool ParseBool(const std::string& s, bool& out) {
+    if (s == "true" || s == "yes" || s == "on" || s == "1") return out = true, true;
+    if (s == "false" || s == "no" || s == "off" || s == "0") return out = false, true;
+    return false;
+}
+
+template <typename Get>
+Field U32(std::string key, Get get) {
+    return Field{std::move(key), [get](Config& c, const std::string& v) { return ParseU32(v, get(c)); },
+                 [get](const Config& c) { return std::to_string(get(const_cast<Config&>(c))); }};
+}
+template <typename Get>
+Field Str(std::string key, Get get) {
+    return Field{std::move(key), [get](Config& c, const std::string& v) { return get(c) = v, true; },
+                 [get](const Config& c) { return get(const_cast<Config&>(c)); }};
+}
+template <typename Get>
+Field Bool(std::string key, Get get) {
+    return Field{std::move(key), [get](Config& c, const std::string& v) { return ParseBool(v, get(c)); },
+                 [get](const Config& c) { return std::string(get(const_cast<Config&>(c)) ? "true" : "false"); }};
+}
+
+const std::vector<Field>& Fields() {
+    static const std::vector<Field> fields = {
+        Str("rtmp.listen", [](Config& c) -> std::string& { return c.rtmp.listen; }),
+        Str("rtmp.app", [](Config& c) -> std::string& { return c.rtmp.app; }),
+        U32("rtmp.chunk_size", [](Config& c) -> uint32_t& { return c.rtmp.chunk_size; }),
+        U32("rtmp.max_message_size", [](Config& c) -> uint32_t& { return c.rtmp.max_message_size; }),
+        U32("rtmp.max_chunk_streams", [](Config& c) -> uint32_t& { return c.rtmp.max_chunk_streams; }),
+        U32("rtmp.handshake_timeout_ms", [](Config& c) -> uint32_t& { return c.rtmp.handshake_timeout_ms; }),
+        U32("rtmp.idle_timeout_ms", [](Config& c) -> uint32_t& { return c.rtmp.idle_timeout_ms; }),
+        U32("rtmp.max_connections", [](Config& c) -> uint32_t& { return c.rtmp.max_connections; }),
+        U32("rtmp.player_queue_bytes", [](Config& c) -> uint32_t& { return c.rtmp.player_queue_bytes; }),
+        Bool("rtmp.gop_cache", [](Config& c) -> bool& { return c.rtmp.gop_cache; }),
+        U32("rtmp.republish_grace_ms", [](Config& c) -> uint32_t& { return c.rtmp.republish_grace_ms; }),
+        Str("http.listen", [](Config& c) -> std::string& { return c.http.listen; }),
+        U32("http.max_header_bytes", [](Config& c) -> uint32_t& { return c.http.max_header_bytes; }),
+        U32("http.max_body_bytes", [](Config& c) -> uint32_t& { return c.http.max_body_bytes; }),
+        U32("http.idle_timeout_ms", [](Config& c) -> uint32_t& { return c.http.idle_timeout_ms; }),
+        U32("http.max_connections", [](Config& c) -> uint32_t& { return c.http.max_connections; }),
+        U32("hls.segment_duration_ms", [](Config& c) -> uint32_t& { return c.hls.segment_duration_ms; }),
+        U32("hls.window_segments", [](Config& c) -> uint32_t& { return c.hls.window_segments; }),
+        Str("log.level", [](Config& c) -> std::string& { return c.log.level; }),
+        Str("log.format", [](Config& c) -> std::string& { return c.log.format; }),
+        Str("data_dir", [](Config& c) -> std::string& { return c.data_dir; }),
+        Str("public_host", [](Config& c) -> std::string& { return c.public_host; }),
+        U32("threads", [](Config& c) -> uint32_t& { return c.threads; }),
+    };
+    return fields;
+}
+
+const Field* FindField(const std::string& key) {
+    for (const auto& f : Fields())
+        if (f.key == key) return &f;
+    return nullptr;
+}
+
+base::Error ConfigError(std::string message) { return base::Error{base::ErrorCode::kInvalidData, std::move(message)}; }
+
+base::Status Validate(const Config& c) {
+    if (c.rtmp.chunk_size < 128 || c.rtmp.chunk_size > (1u << 24))
+        return ConfigError("config: rtmp.chunk_size must be 128..16777216");
+    if (c.hls.segment_duration_ms < 100 || c.hls.segment_duration_ms > 60000)
+        return ConfigError("config: hls.segment_duration_ms must be 100..60000");
+    if (c.hls.window_segments < 2 || c.hls.window_segments > 1000)
+        return ConfigError("config: hls.window_segments must be 2..1000");
+    static const char* kLevels[] = {"trace", "debug", "info", "warn", "error", "off"};
+    bool level_ok = false;
+    for (auto* l : kLevels) level_ok |= c.log.level == l;
+    if (!level_ok) return ConfigError("config: log.level must be one of trace, debug, info, warn, error, off");
+    if (c.log.format != "json" && c.log.format != "text") return ConfigError("config: log.format must be json or text");
+    if (c.rtmp.app.empty()) return ConfigError("config: rtmp.app must not be empty");
+    return base::Status::Ok();
+}
+
+base::Status ApplyYaml(Config& config, const YAML::Node& node, const std::string& prefix) {
+    if (!node.IsMap()) return ConfigError("config: '" + (prefix.empty() ? "<root>" : prefix) + "' must be a mapping");
+    for (const auto& kv : node) {
+        const std::string name = kv.first.as<std::string>();
+        const std::string key = prefix.empty() ? name : prefix + "." + name;
+        if (kv.second.IsMap()) {
+            if (auto st = ApplyYaml(config, kv.second, key); !st.ok()) return st;
+            continue;
+        }
+        const Field* f = FindField(key);
+        if (!f) return ConfigError("config: unknown key '" + key + "'");
+        if (!kv.second.IsScalar()) return ConfigError("config: '" + key + "' must be a scalar value");
+        if (!f->set(config, kv.second.as<std::string>()))
+            return ConfigError("config: invalid value for '" + key + "'");
+    }
+    return base::Status::Ok();
+}
+
+base::Status ApplyEnv(Config& config, const std::map<std::string, std::string>& env) {
+    for (const auto& f : Fields()) {
+        std::string name = "ONAIR_";
+        for (char ch : f.key) name += ch == '.' ? '_' : static_cast<char>(std::toupper(static_cast<unsigned char>(ch)));
+        auto it = env.find(name);
+        if (it == env.end()) continue;
+        if (!f.set(config, it->second)) return ConfigError("config: invalid value in " + name + " for '" + f.key + "'");
+    }
+    return base::Status::Ok();
+}
+
+}  // namespace
+
+base::Result<Config> ParseConfig(const std::string& yaml_text, const std::map<std::string, std::string>& env) {
+    Config config;
+    if (!yaml_text.empty()) {
+        try {
+            YAML::Node root = YAML::Load(yaml_text);
+            if (root && !root.IsNull()) {
+                if (auto st = ApplyYaml(config, root, ""); !st.ok()) return st.error();
+            }
+        } catch (const YAML::Exception& e) {
+            return ConfigError(std::string("config: YAML error: ") + e.what());
+        }
+    }
+    if (auto st = ApplyEnv(config, env); !st.ok()) return st.error();
+    if (auto st = Validate(config); !st.ok()) return st.error();
+    return config;
+}
+
+base::Result<Config> LoadConfig(const std::string& yaml_path, const std::map<std::string, std::string>& env) {
+    std::string text;
+    if (!yaml_path.empty()) {
+        std::ifstream in(yaml_path);
+        if (!in) return base::Error{base::ErrorCode::kIo, "config: cannot read " + yaml_path};
+        std::stringstream ss;
+        ss << in.rdbuf();
+        text = ss.str();
+        if (text.size() > (1u << 20)) return ConfigError("config: " + yaml_path + " is larger than 1 MiB");
+    }
+    return ParseConfig(text, env);
+}
+
+std::string DumpConfig(const Config& config) {
+    std::string out;
+    std::string section;
+    for (const auto& f : Fields()) {
+        const auto dot = f.key.find('.');
+        const std::string sec = dot == std::string::npos ? "" : f.key.substr(0, dot);
+        const std::string name = dot == std::string::npos ? f.key : f.key.substr(dot + 1);
+        if (sec != section) {
+            if (!sec.empty()) out += sec + ":\n";
+            section = sec;
+        }
+        const std::string value = f.get(config);
+        out += (sec.empty() ? "" : "  ") + name + ": " + (value.empty() ? "\"\"" : value) + "\n";
+    }
+    return out;
+}
+
+std::string PublicHost(const Config& config) {
+    if (!config.public_host.empty()) return config.public_host;
+    char name[256] = {};
+    if (gethostname(name, sizeof name - 1) == 0 && name[0] != '\0') return name;
+    return "localhost";
+}
+
+}  // namespace onair::runtime

@@ -1,0 +1,62 @@
+// SPDX-License-Identifier: Apache-2.0
+#pragma once
+#include <cstdint>
+#include <map>
+#include <string>
+
+#include "onair/base/result.h"
+
+namespace onair::runtime {
+
+/// Every setting with its built-in default. conf/onair.yaml documents each
+/// key; the YAML keys are the field names below (e.g. rtmp.listen).
+struct Config {
+    struct Rtmp {
+        std::string listen = "0.0.0.0:1935";
+        std::string app = "live";                  // the application name in rtmp://host/<app>/...
+        uint32_t chunk_size = 4096;                // outgoing chunk size
+        uint32_t max_message_size = 16u << 20;     // largest message a client may send
+        uint32_t max_chunk_streams = 64;           // chunk streams a client may open
+        uint32_t handshake_timeout_ms = 10000;
+        uint32_t idle_timeout_ms = 30000;          // publisher silent, or player not reading
+        uint32_t max_connections = 10000;
+        uint32_t player_queue_bytes = 8u << 20;    // per player; beyond it, skip to the next keyframe
+        bool gop_cache = true;                     // new players start at the latest keyframe
+        uint32_t republish_grace_ms = 10000;       // a publisher returning within this continues the broadcast
+    } rtmp;
+    struct Http {
+        std::string listen = "0.0.0.0:8080";
+        uint32_t max_header_bytes = 8192;
+        uint32_t max_body_bytes = 65536;
+        uint32_t idle_timeout_ms = 60000;
+        uint32_t max_connections = 10000;
+    } http;
+    struct Hls {
+        uint32_t segment_duration_ms = 2000;       // target; segments cut at the first keyframe after it
+        uint32_t window_segments = 6;              // segments listed in the live playlist
+    } hls;
+    struct Log {
+        std::string level = "info";                // trace, debug, info, warn, error
+        std::string format = "json";               // json (ECS field names) or text
+    } log;
+    std::string data_dir = "./onair-data";
+    std::string public_host;                       // host printed in URLs; empty: this machine's hostname
+    uint32_t threads = 0;                          // IO threads; 0: one per core
+};
+
+/// Defaults, then the YAML file (if `yaml_path` is not empty), then ONAIR_*
+/// variables from `env` (ONAIR_RTMP_LISTEN, ONAIR_HTTP_LISTEN, ONAIR_DATA_DIR,
+/// ONAIR_HLS_SEGMENT_DURATION_MS, ONAIR_LOG_LEVEL, ... — the key path upper-cased
+/// with '.' as '_'). Unknown keys and bad values are errors that name the key.
+base::Result<Config> LoadConfig(const std::string& yaml_path, const std::map<std::string, std::string>& env);
+
+/// Parses YAML text (for tests and `--config`).
+base::Result<Config> ParseConfig(const std::string& yaml_text, const std::map<std::string, std::string>& env);
+
+/// The effective configuration as YAML.
+std::string DumpConfig(const Config& config);
+
+/// The host to print in URLs: config.public_host, else the hostname.
+std::string PublicHost(const Config& config);
+
+}  // namespace onair::runtime

@@ -1,0 +1,38 @@
+// SPDX-License-Identifier: Apache-2.0
+#include "onair/runtime/io_pool.h"
+
+namespace onair::runtime {
+
+IoPool::IoPool(unsigned threads) {
+    if (threads == 0) threads = std::max(1u, std::thread::hardware_concurrency());
+    for (unsigned i = 0; i < threads; ++i) {
+        contexts_.push_back(std::make_unique<boost::asio::io_context>(1));
+        guards_.push_back(boost::asio::make_work_guard(*contexts_.back()));
+    }
+}
+
+IoPool::~IoPool() {
+    Stop();
+    Join();
+}
+
+boost::asio::io_context& IoPool::Next() { return *contexts_[next_.fetch_add(1) % contexts_.size()]; }
+
+void IoPool::Run() {
+    for (auto& ctx : contexts_) {
+        threads_.emplace_back([c = ctx.get()] { c->run(); });
+    }
+}
+
+void IoPool::Stop() {
+    for (auto& g : guards_) g.reset();
+    for (auto& ctx : contexts_) ctx->stop();
+}
+
+void IoPool::Join() {
+    for (auto& t : threads_)
+        if (t.joinable()) t.join();
+    threads_.clear();
+}
+
+}  // namespace onair::runtime
