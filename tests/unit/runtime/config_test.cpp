@@ -75,7 +75,7 @@ namespace onair::runtime {
 namespace {
 
 TEST(Config, ShippedExampleIsTheDefaults) {
-    auto c = LoadConfig(std::string(ONAIR_TEST_DATA_DIR) + "/../../conf/onair.yaml", {});
+    auto c = LoadConfig(std::string(ONAIR_SOURCE_DIR) + "/conf/onair.yaml", {});
     ASSERT_TRUE(c.ok()) << c.error().message;
     EXPECT_EQ(DumpConfig(c.value()), DumpConfig(Config{}));
 }
