@@ -1,0 +1,154 @@
+// SPDX-License-Identifier: Apache-2.0
+#include "hls_poller.h"
+
+#include <boost/asio/experimental/as_tuple.hpp>
+#include <boost/asio/steady_timer.hpp>
+#include <boost/asio/use_awaitable.hpp>
+#include <boost/beast/core.hpp>
+#include <boost/beast/http.hpp>
+#include <set>
+#include <sstream>
+
+namespace onair::bench {
+
+namespace asio = boost::asio;
+namespace beast = boost::beast;
+namespace http = boost::beast::http;
+using Clock = std::chrono::steady_clock;
+constexpr auto kTuple = asio::experimental::as_tuple(asio::use_awaitable);
+
+namespace {
+
+struct Playlist {
+    bool multivariant = false;
+    std::string first_variant;
+    double target = 2;
+    uint64_t media_sequence = 0;
+    std::vector<std::string> segments;
+};
+
+Playlist Parse(const std::string& text) {
+    Playlist p;
+    std::istringstream in(text);
+    std::string line;
+    bool next_is_variant = false;
+    while (std::getline(in, line)) {
+        if (!line.empty() && line.back() == '\r') line.pop_back();
+        if (line.rfind("#EXT-X-STREAM-INF", 0) == 0) {
+            p.multivariant = true;
+            next_is_variant = true;
+        } else if (line.rfind("#EXT-X-TARGETDURATION:", 0) == 0) {
+            p.target = std::stod(line.substr(22));
+        } else if (line.rfind("#EXT-X-MEDIA-SEQUENCE:", 0) == 0) {
+            p.media_sequence = std::stoull(line.substr(22));
+        } else if (!line.empty() && line[0] != '#') {
+            if (next_is_variant && p.first_variant.empty()) p.first_variant = line;
+            else if (!p.multivariant) p.segments.push_back(line);
+            next_is_variant = false;
+        }
+    }
+    return p;
+}
+
+std::string Resolve(const std::string& base_path, const std::string& uri) {
+    if (!uri.empty() && uri[0] == '/') return uri;
+    return base_path.substr(0, base_path.rfind('/') + 1) + uri;
+}
+
+}  // namespace
+
+asio::awaitable<void> RunHlsPoller(HlsTarget target, Clock::time_point until, ClientStats& stats) {
+    auto ex = co_await asio::this_coro::executor;
+    ++stats.started;
+    const auto begin = Clock::now();
+    beast::tcp_stream stream(ex);
+    asio::ip::tcp::endpoint ep(asio::ip::make_address(target.host), target.port);
+    beast::flat_buffer buffer;
+    bool connected = false;
+    auto get = [&](const std::string& path, std::string& body, unsigned& status) -> asio::awaitable<bool> {
+        for (int attempt = 0; attempt < 2; ++attempt) {
+            if (!connected) {
+                auto [cec] = co_await stream.async_connect(ep, kTuple);
+                if (cec) co_return false;
+                connected = true;
+            }
+            http::request<http::empty_body> req{http::verb::get, path, 11};
+            req.set(http::field::host, target.host);
+            req.keep_alive(true);
+            stream.expires_after(std::chrono::seconds(10));
+            auto [wec, wn] = co_await http::async_write(stream, req, kTuple);
+            http::response<http::string_body> res;
+            if (!wec) {
+                auto [rec, rn] = co_await http::async_read(stream, buffer, res, kTuple);
+                if (!rec) {
+                    body = std::move(res.body());
+                    status = res.result_int();
+                    if (!res.keep_alive()) {
+                        stream.close();
+                        connected = false;
+                    }
+                    co_return true;
+                }
+            }
+            stream.close();
+            connected = false;
+        }
+        co_return false;
+    };
+
+    std::string path = target.path;
+    std::set<uint64_t> fetched;
+    bool started = false;
+    Clock::time_point last_advance = Clock::now();
+    uint64_t last_seen_end = 0;
+    bool in_stall = false;
+    asio::steady_timer timer(ex);
+    while (Clock::now() < until) {
+        std::string body;
+        unsigned status = 0;
+        double wait_s = 0.5;
+        if (!co_await get(path, body, status)) {
+            if (!started) ++stats.failed;
+            co_return;
+        }
+        stats.bytes += body.size();
+        if (status == 200) {
+            Playlist p = Parse(body);
+            if (p.multivariant && !p.first_variant.empty()) {
+                path = Resolve(path, p.first_variant);
+                continue;
+            }
+            wait_s = p.target / 2;
+            const uint64_t end = p.media_sequence + p.segments.size();
+            if (end > last_seen_end) {
+                last_seen_end = end;
+                last_advance = Clock::now();
+                in_stall = false;
+            } else if (started && Clock::now() - last_advance > std::chrono::duration<double>(2 * p.target)) {
+                if (!in_stall) ++stats.stalls;
+                in_stall = true;
+            }
+            for (size_t i = 0; i < p.segments.size(); ++i) {
+                const uint64_t seq = p.media_sequence + i;
+                // Live start: the last three segments, like players do.
+                if (!started && i + 3 < p.segments.size()) continue;
+                if (fetched.count(seq)) continue;
+                std::string seg;
+                unsigned seg_status = 0;
+                if (!co_await get(Resolve(path, p.segments[i]), seg, seg_status)) co_return;
+                stats.bytes += seg.size();
+                fetched.insert(seq);
+                if (seg_status == 200 && !started) {
+                    started = true;
+                    ++stats.connected;
+                    stats.startup_ms.push_back(std::chrono::duration<double, std::milli>(Clock::now() - begin).count());
+                }
+            }
+            while (fetched.size() > 64) fetched.erase(fetched.begin());
+        }
+        timer.expires_after(std::chrono::duration_cast<Clock::duration>(std::chrono::duration<double>(wait_s)));
+        co_await timer.async_wait(kTuple);
+    }
+}
+
+}  // namespace onair::bench
