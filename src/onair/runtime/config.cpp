@@ -63,6 +63,7 @@ const std::vector<Field>& Fields() {
         U32("rtmp.player_queue_bytes", [](Config& c) -> uint32_t& { return c.rtmp.player_queue_bytes; }),
         Bool("rtmp.gop_cache", [](Config& c) -> bool& { return c.rtmp.gop_cache; }),
         U32("rtmp.republish_grace_ms", [](Config& c) -> uint32_t& { return c.rtmp.republish_grace_ms; }),
+        U32("rtmp.play_coalesce_ms", [](Config& c) -> uint32_t& { return c.rtmp.play_coalesce_ms; }),
         Str("http.listen", [](Config& c) -> std::string& { return c.http.listen; }),
         U32("http.max_header_bytes", [](Config& c) -> uint32_t& { return c.http.max_header_bytes; }),
         U32("http.max_body_bytes", [](Config& c) -> uint32_t& { return c.http.max_body_bytes; }),
@@ -99,6 +100,7 @@ base::Status Validate(const Config& c) {
     for (auto* l : kLevels) level_ok |= c.log.level == l;
     if (!level_ok) return ConfigError("config: log.level must be one of trace, debug, info, warn, error, off");
     if (c.log.format != "json" && c.log.format != "text") return ConfigError("config: log.format must be json or text");
+    if (c.rtmp.play_coalesce_ms > 100) return ConfigError("config: rtmp.play_coalesce_ms must be 0..100");
     if (c.rtmp.app.empty()) return ConfigError("config: rtmp.app must not be empty");
     return base::Status::Ok();
 }

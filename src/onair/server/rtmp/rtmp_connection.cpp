@@ -47,7 +47,8 @@ RtmpConnection::RtmpConnection(asio::ip::tcp::socket socket, ServerContext& ctx)
       ctx_(ctx),
       log_("rtmp"),
       session_(MakeLimits(ctx.config)),
-      wake_(socket_.get_executor()) {
+      wake_(socket_.get_executor()),
+      coalesce_(socket_.get_executor()) {
     boost::system::error_code ec;
     auto ep = socket_.remote_endpoint(ec);
     if (!ec) {
@@ -205,6 +206,7 @@ void RtmpConnection::AppendPlayerItems() {
 
 awaitable<void> RtmpConnection::WriteLoop() {
     std::vector<asio::const_buffer> buffers;
+    const auto coalesce = std::chrono::milliseconds(ctx_.config.rtmp.play_coalesce_ms);
     while (!closed_) {
         AppendPlayerItems();
         if (pending_.empty()) {
@@ -223,6 +225,12 @@ awaitable<void> RtmpConnection::WriteLoop() {
         last_write_progress_ = Clock::now();
         if (ec) break;
         ctx_.counters.rtmp_bytes_sent.Inc(n);
+        if (queue_ && coalesce.count() > 0 && !close_after_flush_) {
+            // Let a few frames gather: one write per batch instead of one per
+            // frame cuts the server's CPU per player several times over.
+            coalesce_.expires_after(coalesce);
+            co_await coalesce_.async_wait(kTuple);
+        }
     }
     if (close_after_flush_) Close("closed after reply");
     else Close("write failed");
@@ -457,6 +465,7 @@ void RtmpConnection::Close(std::string_view reason) {
     socket_.shutdown(asio::ip::tcp::socket::shutdown_both, ec);
     socket_.close(ec);
     wake_.cancel();
+    coalesce_.cancel();
 }
 
 }  // namespace onair::server::rtmp

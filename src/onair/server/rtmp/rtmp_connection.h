@@ -59,6 +59,7 @@ private:
     proto::rtmp::ServerSession session_;
     base::OutBuffers pending_;
     boost::asio::steady_timer wake_;
+    boost::asio::steady_timer coalesce_;
     bool closed_ = false;
     bool close_after_flush_ = false;
     std::string app_;
