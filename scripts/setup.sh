@@ -54,10 +54,39 @@ if command -v systemctl >/dev/null && systemctl is-active --quiet nginx 2>/dev/n
   $SUDO systemctl stop nginx || true
 fi
 
-# Browser test driver (no browser download: Debian's chromium is used).
-if [[ ! -d tests/browser/node_modules/playwright-core || ! -f tests/browser/node_modules/hls.js/package.json ]]; then
-  (cd tests/browser && PLAYWRIGHT_SKIP_BROWSER_DOWNLOAD=1 npm install --no-audit --no-fund --silent)
-fi
+# Browser test driver: playwright-core + hls.js pinned by tests/browser/package-lock.json
+# (no browser download: Debian's /usr/bin/chromium is used). `npm ci` installs
+# exactly the lock; it is re-run whenever the lock differs from what was installed.
+browser_deps() {
+  local dir=tests/browser stamp want have
+  [[ -f $dir/package.json ]] || { echo "setup: $dir/package.json missing; skipping browser deps" >&2; return 0; }
+  stamp=$dir/node_modules/.onair-lock.sha256
+  if [[ -f $dir/package-lock.json ]]; then
+    want=$(sha256sum "$dir/package-lock.json" | cut -d' ' -f1)
+  else
+    want=$(sha256sum "$dir/package.json" | cut -d' ' -f1)
+  fi
+  have=$(cat "$stamp" 2>/dev/null || true)
+  if [[ "$want" == "$have" && -f $dir/node_modules/playwright-core/package.json &&
+        -f $dir/node_modules/hls.js/dist/hls.min.js ]]; then
+    return 0
+  fi
+  echo "setup: installing browser test deps in $dir"
+  local cmd=(npm install --no-audit --no-fund --loglevel=error)
+  [[ -f $dir/package-lock.json ]] && cmd=(npm ci --no-audit --no-fund --loglevel=error)
+  local try
+  for try in 1 2 3; do
+    if (cd "$dir" && PLAYWRIGHT_SKIP_BROWSER_DOWNLOAD=1 "${cmd[@]}"); then
+      echo "$want" > "$stamp"
+      return 0
+    fi
+    echo "setup: '${cmd[*]}' failed (try $try/3)" >&2
+    sleep $((try * 5))
+  done
+  echo "setup: cannot install browser test deps in $dir" >&2
+  return 1
+}
+browser_deps
 
 if [[ $DO_BUILD -eq 1 ]]; then
   EXTRA=()

@@ -1,0 +1,240 @@
+#!/usr/bin/env node
+// Plays an HLS URL with hls.js in headless Chromium (Debian's /usr/bin/chromium
+// through playwright-core; no browser download) and measures what a viewer sees.
+//
+//   node tests/browser/play_hls.mjs --url http://127.0.0.1:8080/live/ch/index.m3u8 \
+//        --seconds 20 [--min-advance 0.9] [--switch-level] [--startup-timeout 30]
+//
+// A tiny HTTP server on 127.0.0.1 (ephemeral port) serves the page and hls.js
+// from node_modules; the HLS itself comes from --url (another origin: the HLS
+// server must send Access-Control-Allow-Origin). Measured: time to first frame,
+// currentTime advance against wall time over --seconds after the first frame,
+// stalls ('waiting' events, bufferStalledError), hls.js errors (fatal or not),
+// levels seen and switched. Prints one JSON line; exits 1 if the first frame
+// never came, a fatal error occurred, or the advance ratio is below
+// --min-advance; 2 on bad usage or when the browser cannot be started.
+import http from 'node:http';
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { createRequire } from 'node:module';
+
+const here = path.dirname(fileURLToPath(import.meta.url));
+const require = createRequire(import.meta.url);
+
+function usage(msg) {
+  if (msg) process.stderr.write(`play_hls: ${msg}\n`);
+  process.stderr.write('usage: play_hls.mjs --url URL --seconds N [--min-advance 0.9] [--switch-level] ' +
+                       '[--startup-timeout S] [--chromium PATH] [--verbose]\n');
+  process.exit(2);
+}
+
+const opts = { url: '', seconds: 20, minAdvance: 0.9, switchLevel: false, startupTimeout: 30,
+               chromium: process.env.CHROMIUM || '/usr/bin/chromium', verbose: false };
+{
+  const a = process.argv.slice(2);
+  for (let i = 0; i < a.length; i++) {
+    const need = () => { if (i + 1 >= a.length) usage(`${a[i]} needs a value`); return a[++i]; };
+    switch (a[i]) {
+      case '--url': opts.url = need(); break;
+      case '--seconds': opts.seconds = Number(need()); break;
+      case '--min-advance': opts.minAdvance = Number(need()); break;
+      case '--switch-level': opts.switchLevel = true; break;
+      case '--startup-timeout': opts.startupTimeout = Number(need()); break;
+      case '--chromium': opts.chromium = need(); break;
+      case '--verbose': opts.verbose = true; break;
+      case '-h': case '--help': usage(); break;
+      default: usage(`unknown option ${a[i]}`);
+    }
+  }
+  if (!/^https?:\/\//.test(opts.url)) usage('--url must be an http(s) URL');
+  if (!(opts.seconds > 0) || !(opts.startupTimeout > 0) || !(opts.minAdvance >= 0)) usage('bad number');
+}
+const log = (...m) => { if (opts.verbose) process.stderr.write(`play_hls: ${m.join(' ')}\n`); };
+
+let chromium;
+try {
+  ({ chromium } = require('playwright-core'));
+} catch (e) {
+  process.stderr.write(`play_hls: playwright-core missing (run scripts/setup.sh): ${e.message}\n`);
+  process.exit(2);
+}
+const hlsJsPath = path.join(path.dirname(require.resolve('hls.js/package.json')), 'dist', 'hls.min.js');
+const hlsVersion = JSON.parse(fs.readFileSync(require.resolve('hls.js/package.json'), 'utf8')).version;
+
+// The page: everything measured in the browser, read back with page.evaluate.
+const PAGE = `<!doctype html><html><head><meta charset="utf-8"><title>onair play_hls</title></head>
+<body><video id="v" muted playsinline autoplay width="640" height="360"></video>
+<script src="/hls.js"></script>
+<script>
+const R = window.R = { t0: performance.now(), events: [], errors: [], fatal: null, levels: [], levelSwitched: [],
+  firstFrameMs: null, waiting: 0, waitingAfterStart: 0, stalledErrors: 0, playing: false, supported: false,
+  fragsLoaded: 0, lastFrag: null, mse: null };
+const v = document.getElementById('v');
+function note(s) { R.events.push(Math.round(performance.now() - R.t0) + ' ' + s); if (R.events.length > 200) R.events.shift(); }
+R.mse = typeof MediaSource !== 'undefined' &&
+        MediaSource.isTypeSupported('video/mp4; codecs="avc1.64001f,mp4a.40.2"');
+R.supported = Hls.isSupported();
+function firstFrame() {
+  if (R.firstFrameMs === null) { R.firstFrameMs = performance.now() - R.t0; note('first frame ct=' + v.currentTime.toFixed(3)); }
+}
+if (v.requestVideoFrameCallback) v.requestVideoFrameCallback(() => firstFrame());
+v.addEventListener('playing', () => { R.playing = true; note('playing'); });
+v.addEventListener('waiting', () => { R.waiting++; if (R.firstFrameMs !== null) R.waitingAfterStart++; note('waiting'); });
+v.addEventListener('timeupdate', () => { if (v.currentTime > 0 && !v.paused && !v.requestVideoFrameCallback) firstFrame(); });
+v.addEventListener('error', () => { R.fatal = R.fatal || { type: 'media', details: 'video element error ' + (v.error && v.error.code) + ' ' + (v.error && v.error.message) }; });
+if (!R.supported) {
+  R.fatal = { type: 'setup', details: 'Hls.isSupported() is false (no MSE / H.264 in this browser)' };
+} else {
+  const hls = window.hls = new Hls({ lowLatencyMode: false, enableWorker: true, debug: false });
+  hls.on(Hls.Events.MANIFEST_PARSED, (e, d) => {
+    note('manifest parsed levels=' + d.levels.length);
+    R.levels = d.levels.map(l => ({ bitrate: l.bitrate, width: l.width, height: l.height, codecs: (l.videoCodec || '') + ',' + (l.audioCodec || ''), url: l.url && l.url[0] || l.uri }));
+    v.play().catch(err => note('play() rejected: ' + err));
+  });
+  hls.on(Hls.Events.LEVEL_SWITCHED, (e, d) => { R.levelSwitched.push(d.level); note('level switched ' + d.level); });
+  hls.on(Hls.Events.FRAG_LOADED, (e, d) => { R.fragsLoaded++; R.lastFrag = d.frag.relurl || d.frag.url; });
+  hls.on(Hls.Events.ERROR, (e, d) => {
+    const item = { type: d.type, details: d.details, fatal: !!d.fatal, url: (d.frag && d.frag.url) || (d.context && d.context.url) || d.url || undefined,
+                   code: d.response && d.response.code, reason: d.reason || (d.error && String(d.error)) || undefined,
+                   atMs: Math.round(performance.now() - R.t0) };
+    if (R.errors.length < 50) R.errors.push(item);
+    if (d.details === Hls.ErrorDetails.BUFFER_STALLED_ERROR) R.stalledErrors++;
+    if (d.fatal && !R.fatal) R.fatal = item;
+    note('error ' + d.type + ' ' + d.details + (d.fatal ? ' FATAL' : ''));
+  });
+  hls.attachMedia(v);
+  hls.loadSource(new URLSearchParams(location.search).get('src'));
+}
+window.sample = () => ({ now: performance.now(), ct: v.currentTime, paused: v.paused, rs: v.readyState,
+  buffered: v.buffered.length ? v.buffered.end(v.buffered.length - 1) - v.currentTime : 0,
+  level: window.hls ? window.hls.currentLevel : -1, dropped: v.getVideoPlaybackQuality ? v.getVideoPlaybackQuality().droppedVideoFrames : null,
+  total: v.getVideoPlaybackQuality ? v.getVideoPlaybackQuality().totalVideoFrames : null,
+  w: v.videoWidth, h: v.videoHeight });
+</script></body></html>`;
+
+const server = http.createServer((req, res) => {
+  const u = new URL(req.url, 'http://x');
+  if (u.pathname === '/') {
+    res.writeHead(200, { 'Content-Type': 'text/html; charset=utf-8', 'Cache-Control': 'no-store' });
+    res.end(PAGE);
+  } else if (u.pathname === '/hls.js') {
+    res.writeHead(200, { 'Content-Type': 'text/javascript', 'Cache-Control': 'no-store' });
+    fs.createReadStream(hlsJsPath).pipe(res);
+  } else {
+    res.writeHead(404, { 'Content-Type': 'text/plain' });
+    res.end('not found\n');
+  }
+});
+await new Promise((resolve, reject) => server.once('error', reject).listen(0, '127.0.0.1', resolve));
+const pagePort = server.address().port;
+
+const userDataDir = fs.mkdtempSync(path.join(os.tmpdir(), 'onair-chromium-'));
+const result = { url: opts.url, hls_js: hlsVersion, ok: false, first_frame_ms: null, seconds: opts.seconds,
+                 wall_s: null, advance_s: null, advance_ratio: null, stalls: 0, waiting_events: 0,
+                 buffer_stalled_errors: 0, stalled_s: 0, fatal: null, errors: [], levels: [],
+                 levels_switched: [], frags_loaded: 0, video: null, dropped_frames: null, reason: '' };
+let context;
+let exitCode = 1;
+const cleanup = async () => {
+  try { if (context) await context.close(); } catch { /* already gone */ }
+  server.close();
+  fs.rmSync(userDataDir, { recursive: true, force: true });
+};
+const hardDeadline = setTimeout(async () => {
+  result.reason = result.reason || 'hard deadline exceeded';
+  process.stdout.write(JSON.stringify(result) + '\n');
+  await cleanup();
+  process.exit(1);
+}, (opts.startupTimeout + opts.seconds + 60) * 1000);
+hardDeadline.unref();
+
+const sleep = ms => new Promise(r => setTimeout(r, ms));
+try {
+  try {
+    context = await chromium.launchPersistentContext(userDataDir, {
+      executablePath: opts.chromium,
+      headless: true,
+      timeout: 60000,
+      args: ['--headless', '--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run',
+             '--disable-background-networking', '--disable-component-update', '--disable-sync',
+             '--autoplay-policy=no-user-gesture-required'],
+    });
+  } catch (e) {
+    result.reason = `cannot launch ${opts.chromium}: ${e.message.split('\n')[0]}`;
+    process.stdout.write(JSON.stringify(result) + '\n');
+    await cleanup();
+    process.exit(2);
+  }
+  const page = context.pages()[0] || await context.newPage();
+  page.on('console', m => log('console', m.type(), m.text()));
+  page.on('pageerror', e => { log('pageerror', e.message); result.errors.push({ type: 'pageerror', details: e.message }); });
+  await page.goto(`http://127.0.0.1:${pagePort}/?src=${encodeURIComponent(opts.url)}`, { timeout: 30000 });
+
+  // Start-up: wait for the first rendered frame (or a fatal error).
+  const startDeadline = Date.now() + opts.startupTimeout * 1000;
+  let R;
+  for (;;) {
+    R = await page.evaluate(() => ({ ff: window.R.firstFrameMs, fatal: window.R.fatal }));
+    if (R.ff !== null || R.fatal || Date.now() > startDeadline) break;
+    await sleep(50);
+  }
+  if (R.ff === null) {
+    result.reason = R.fatal ? 'fatal error before the first frame' : `no frame within ${opts.startupTimeout} s`;
+  } else {
+    result.first_frame_ms = Math.round(R.ff);
+    // Measure: currentTime advance against wall time, sampled every 250 ms.
+    const first = await page.evaluate(() => window.sample());
+    let prev = first;
+    let last = first;
+    let stalledMs = 0;
+    let switched = false;
+    const endAt = first.now + opts.seconds * 1000;
+    while (last.now < endAt) {
+      await sleep(Math.min(250, Math.max(10, endAt - last.now)));
+      last = await page.evaluate(() => window.sample());
+      if (last.ct - prev.ct < 0.05 * (last.now - prev.now) / 1000) stalledMs += last.now - prev.now;
+      prev = last;
+      const fatal = await page.evaluate(() => window.R.fatal);
+      if (fatal) break;
+      if (opts.switchLevel && !switched && last.now - first.now >= opts.seconds * 500) {
+        switched = true;
+        await page.evaluate(() => {
+          const h = window.hls;
+          if (h && h.levels.length > 1) h.nextLevel = (h.currentLevel + 1) % h.levels.length;
+        });
+      }
+    }
+    const wall = (last.now - first.now) / 1000;
+    result.wall_s = +wall.toFixed(3);
+    result.advance_s = +(last.ct - first.ct).toFixed(3);
+    result.advance_ratio = wall > 0 ? +((last.ct - first.ct) / wall).toFixed(3) : 0;
+    result.stalled_s = +(stalledMs / 1000).toFixed(2);
+    result.video = { width: last.w, height: last.h, buffered_s: +last.buffered.toFixed(2) };
+    result.dropped_frames = last.dropped;
+    result.total_frames = last.total;
+  }
+  const fin = await page.evaluate(() => window.R);
+  result.fatal = fin.fatal;
+  result.errors.push(...fin.errors);
+  result.levels = fin.levels;
+  result.levels_switched = fin.levelSwitched;
+  result.frags_loaded = fin.fragsLoaded;
+  result.waiting_events = fin.waiting;
+  result.stalls = fin.waitingAfterStart + fin.stalledErrors;
+  result.buffer_stalled_errors = fin.stalledErrors;
+  result.mse_h264_aac = fin.mse;
+  if (opts.switchLevel) result.switch_level = fin.levels.length > 1 ? 'requested' : 'single level';
+  if (opts.verbose) result.events = fin.events;
+  if (!result.reason) {
+    if (result.fatal) result.reason = `hls.js fatal error: ${result.fatal.type} ${result.fatal.details}`;
+    else if (result.advance_ratio < opts.minAdvance) result.reason = `advance ratio ${result.advance_ratio} < ${opts.minAdvance}`;
+    else { result.ok = true; exitCode = 0; }
+  }
+} catch (e) {
+  result.reason = `driver error: ${e.message.split('\n')[0]}`;
+}
+process.stdout.write(JSON.stringify(result) + '\n');
+await cleanup();
+process.exit(exitCode);
