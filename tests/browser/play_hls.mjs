@@ -137,11 +137,22 @@ const result = { url: opts.url, hls_js: hlsVersion, ok: false, first_frame_ms: n
                  levels_switched: [], frags_loaded: 0, video: null, dropped_frames: null, reason: '' };
 let context;
 let exitCode = 1;
+let terminating = false;
 const cleanup = async () => {
   try { if (context) await context.close(); } catch { /* already gone */ }
   server.close();
   fs.rmSync(userDataDir, { recursive: true, force: true });
 };
+for (const sig of ['SIGTERM', 'SIGINT']) {
+  process.on(sig, async () => {
+    if (terminating) return;
+    terminating = true;
+    result.reason = result.reason || `killed by ${sig}`;
+    process.stdout.write(JSON.stringify(result) + '\n');
+    await cleanup();
+    process.exit(sig === 'SIGTERM' ? 143 : 130);
+  });
+}
 const hardDeadline = setTimeout(async () => {
   result.reason = result.reason || 'hard deadline exceeded';
   process.stdout.write(JSON.stringify(result) + '\n');
@@ -235,6 +246,7 @@ try {
 } catch (e) {
   result.reason = `driver error: ${e.message.split('\n')[0]}`;
 }
+if (terminating) await new Promise(() => {});  // the signal handler prints and exits
 process.stdout.write(JSON.stringify(result) + '\n');
 await cleanup();
 process.exit(exitCode);

@@ -1,0 +1,279 @@
+# shellcheck shell=bash
+# Shared helpers for tests/integration/*_test.sh (sourced, never run).
+#
+# ctest sets ONAIR_BIN, ONAIR_SOURCE_DIR and ONAIR_BUILD_DIR. Every test gets a
+# private temp dir ($T), free loopback ports, background processes that the
+# EXIT trap ends (TERM, then KILL) and, on failure, the tails of every log.
+# All waits poll with a deadline; nothing sleeps and assumes.
+set -euo pipefail
+
+IT_NAME=$(basename "${BASH_SOURCE[1]:-$0}" .sh)
+: "${ONAIR_BIN:?ONAIR_BIN must point at the onair binary}"
+[[ -x $ONAIR_BIN ]] || { echo "FAIL: ONAIR_BIN=$ONAIR_BIN is not executable"; exit 1; }
+ONAIR_SOURCE_DIR=${ONAIR_SOURCE_DIR:-$(cd "$(dirname "${BASH_SOURCE[0]}")/../.." && pwd)}
+ONAIR_BUILD_DIR=${ONAIR_BUILD_DIR:-$(dirname "$ONAIR_BIN")}
+IT_DIR=$ONAIR_SOURCE_DIR/tests/integration
+T=$(mktemp -d "${TMPDIR:-/tmp}/onair-it-$IT_NAME.XXXXXX")
+IT_PIDS=()
+IT_T0=$(date +%s%N)
+ONAIR_PID=""
+RTMP_PORT=""
+HTTP_PORT=""
+DATA_DIR=$T/data
+ONAIR_LOG=$T/onair.log
+
+# Under ASan+UBSan the server is 2-3x slower: scale CPU-bound deadlines.
+IT_SLOW=1
+if grep -qs '^ONAIR_SANITIZE:BOOL=ON' "$ONAIR_BUILD_DIR/CMakeCache.txt"; then IT_SLOW=3; fi
+scaled() { echo $(( $1 * IT_SLOW )); }
+
+now_ms() { echo $(( $(date +%s%N) / 1000000 )); }
+elapsed_s() { awk -v a="$IT_T0" -v b="$(date +%s%N)" 'BEGIN{printf "%.1f", (b-a)/1e9}'; }
+log() { echo "[$IT_NAME +$(elapsed_s)s] $*"; }
+ok() { echo "[$IT_NAME +$(elapsed_s)s] ok: $*"; }
+fail() { echo "[$IT_NAME +$(elapsed_s)s] FAIL: $*"; exit 1; }
+
+alive() { [[ -n ${1:-} ]] && kill -0 "$1" 2>/dev/null; }
+
+# stop_pid PID [SIGNAL] [TIMEOUT_S]: signal, wait up to the timeout, then KILL.
+# Leaves the exit status in STOP_RC (or 999 if it had to be killed).
+stop_pid() {
+  local pid=$1 sig=${2:-TERM} t=${3:-5} end
+  STOP_RC=0
+  if ! alive "$pid"; then wait "$pid" 2>/dev/null || STOP_RC=$?; return 0; fi
+  kill -s "$sig" "$pid" 2>/dev/null || true
+  end=$(( $(now_ms) + t * 1000 ))
+  while alive "$pid" && (( $(now_ms) < end )); do
+    # A zombie child counts as exited for kill -0 only after wait; check state.
+    [[ $(awk '{print $3}' "/proc/$pid/stat" 2>/dev/null) == Z ]] && break
+    sleep 0.05
+  done
+  if [[ $(awk '{print $3}' "/proc/$pid/stat" 2>/dev/null) != Z ]] && alive "$pid"; then
+    kill -KILL "$pid" 2>/dev/null || true
+    wait "$pid" 2>/dev/null || true
+    STOP_RC=999
+    return 0
+  fi
+  wait "$pid" 2>/dev/null || STOP_RC=$?
+}
+
+# wait_pid PID TIMEOUT_S: waits for PID to exit by itself; KILLs it after the
+# timeout. STOP_RC: its exit status, or 999 if it had to be killed.
+wait_pid() {
+  local pid=$1 t=$2 end
+  end=$(( $(now_ms) + t * 1000 ))
+  while alive "$pid" && [[ $(awk '{print $3}' "/proc/$pid/stat" 2>/dev/null) != Z ]] && (( $(now_ms) < end )); do
+    sleep 0.05
+  done
+  if alive "$pid" && [[ $(awk '{print $3}' "/proc/$pid/stat" 2>/dev/null) != Z ]]; then
+    kill -KILL "$pid" 2>/dev/null || true
+    wait "$pid" 2>/dev/null || true
+    STOP_RC=999
+    return 0
+  fi
+  STOP_RC=0
+  wait "$pid" 2>/dev/null || STOP_RC=$?
+}
+
+it_cleanup() {
+  local rc=$? i f
+  set +e
+  for (( i=${#IT_PIDS[@]}-1; i>=0; i-- )); do
+    alive "${IT_PIDS[$i]}" && stop_pid "${IT_PIDS[$i]}" TERM 5
+  done
+  if [[ $rc -ne 0 ]]; then
+    echo "---- $IT_NAME failed (rc=$rc) after $(elapsed_s)s; logs in $T:"
+    for f in "$T"/*.log "$T"/*.err; do
+      [[ -s $f ]] || continue
+      echo "---- tail of $(basename "$f")"
+      tail -n 40 "$f"
+    done
+  else
+    echo "PASS $IT_NAME in $(elapsed_s)s"
+  fi
+  if [[ $rc -eq 0 || -n ${CI:-} ]] && [[ -z ${ONAIR_IT_KEEP:-} ]]; then rm -rf "$T"; fi
+  exit $rc
+}
+trap it_cleanup EXIT
+trap 'exit 130' INT
+trap 'exit 143' TERM
+
+# bg NAME CMD...: runs CMD in the background, stdout to $T/NAME.out and stderr
+# to $T/NAME.err; BG_PID is its pid (ended by the EXIT trap).
+bg() {
+  local name=$1; shift
+  "$@" </dev/null >"$T/$name.out" 2>"$T/$name.err" &
+  BG_PID=$!
+  IT_PIDS+=("$BG_PID")
+}
+
+# wait_until TIMEOUT_S DESCRIPTION CMD...: polls CMD every 0.1 s.
+wait_until() {
+  local t=$1 desc=$2; shift 2
+  local end=$(( $(now_ms) + t * 1000 ))
+  while (( $(now_ms) < end )); do
+    if "$@"; then return 0; fi
+    sleep 0.1
+  done
+  fail "timed out after ${t}s waiting for $desc"
+}
+
+# Two distinct free loopback ports (the kernel picks them; closed right away).
+free_ports() {
+  python3 - "$@" <<'PY'
+import socket
+socks = []
+for _ in range(2):
+    s = socket.socket(); s.bind(("127.0.0.1", 0)); socks.append(s)
+print(" ".join(str(s.getsockname()[1]) for s in socks))
+PY
+}
+
+json_field() { python3 -c 'import json,sys; v=json.loads(sys.argv[1])[sys.argv[2]]; print(v if not isinstance(v,(dict,list,bool)) else json.dumps(v))' "$1" "$2"; }
+
+# onair channel create NAME [DATA_DIR]: sets CH_JSON, CH_KEY.
+create_channel() {
+  local name=$1 dir=${2:-$DATA_DIR}
+  CH_JSON=$("$ONAIR_BIN" channel create "$name" --data-dir "$dir" --json 2>>"$T/cli.err") ||
+    fail "onair channel create $name failed: $(tail -3 "$T/cli.err")"
+  CH_KEY=$(json_field "$CH_JSON" stream_key) || fail "no stream_key in: $CH_JSON"
+  [[ ${#CH_KEY} -ge 16 ]] || fail "stream key too short: ${#CH_KEY} chars"
+}
+
+rtmp_base() { echo "rtmp://127.0.0.1:$RTMP_PORT/live"; }
+http_base() { echo "http://127.0.0.1:$HTTP_PORT"; }
+hls_url() { echo "$(http_base)/live/$1/index.m3u8"; }
+
+healthy() { curl -sf --max-time 2 -o /dev/null "$(http_base)/healthz"; }
+
+# start_onair [EXTRA SERVE FLAGS...]: serve on free loopback ports with
+# DATA_DIR; environment (ONAIR_*) passes through. Waits for /healthz.
+start_onair() {
+  local try end
+  mkdir -p "$DATA_DIR"
+  for try in 1 2 3; do
+    read -r RTMP_PORT HTTP_PORT < <(free_ports)
+    "$ONAIR_BIN" serve --rtmp-listen "127.0.0.1:$RTMP_PORT" --http-listen "127.0.0.1:$HTTP_PORT" \
+      --data-dir "$DATA_DIR" "$@" </dev/null >"$T/onair.out" 2>>"$ONAIR_LOG" &
+    ONAIR_PID=$!
+    IT_PIDS+=("$ONAIR_PID")
+    end=$(( $(now_ms) + $(scaled 10) * 1000 ))
+    while (( $(now_ms) < end )); do
+      if healthy; then
+        log "onair pid $ONAIR_PID rtmp 127.0.0.1:$RTMP_PORT http 127.0.0.1:$HTTP_PORT"
+        return 0
+      fi
+      alive "$ONAIR_PID" || break
+      sleep 0.05
+    done
+    if alive "$ONAIR_PID"; then fail "onair did not answer /healthz within $(scaled 10)s"; fi
+    wait "$ONAIR_PID" 2>/dev/null || true
+    if grep -qi "in use" "$ONAIR_LOG"; then log "port race (try $try), retrying"; continue; fi
+    fail "onair exited during start-up"
+  done
+  fail "could not start onair on free ports"
+}
+
+# stop_onair [SIGNAL]: clean shutdown is part of every test: exit 0 within the
+# deadline and no sanitizer report in the log.
+stop_onair() {
+  local sig=${1:-TERM}
+  stop_pid "$ONAIR_PID" "$sig" "$(scaled 5)"
+  [[ $STOP_RC -eq 999 ]] && fail "onair did not exit within $(scaled 5)s of SIG$sig"
+  [[ $STOP_RC -eq 0 ]] || fail "onair exited with status $STOP_RC after SIG$sig"
+  check_no_sanitizer_report
+  ONAIR_PID=""
+}
+
+check_no_sanitizer_report() {
+  if grep -qE 'ERROR: (Address|Leak|Thread)Sanitizer|runtime error:|SUMMARY: .*Sanitizer' "$ONAIR_LOG"; then
+    grep -m 20 -E 'Sanitizer|runtime error' "$ONAIR_LOG"
+    fail "sanitizer report in the onair log"
+  fi
+}
+
+# The source: 16 s of 720p30 H.264 High with B-frames (-g 60 -bf 2, fixed
+# GOP) at ~2.5 Mbps + 48 kHz stereo AAC. 16 s is a whole number of video and
+# AAC frames, and the audio is cut one AAC frame short (the encoder's priming
+# frame makes up for it), so -stream_loop -1 loops without a timestamp seam.
+source_flv() {
+  local dir=$ONAIR_BUILD_DIR/integration-cache f
+  f=$dir/src-720p30-v2.flv
+  mkdir -p "$dir"
+  (
+    flock -w 300 9 || exit 1
+    if [[ ! -s $f ]]; then
+      ffmpeg -nostdin -hide_banner -v error -y \
+        -f lavfi -i testsrc2=size=1280x720:rate=30 -f lavfi -i "sine=frequency=440:sample_rate=48000" \
+        -t 16 -map 0:v -map 1:a -af atrim=end_sample=766976 -c:v libx264 -preset veryfast -profile:v high -pix_fmt yuv420p \
+        -b:v 2500k -maxrate 2500k -bufsize 2500k -g 60 -keyint_min 60 -sc_threshold 0 -bf 2 \
+        -c:a aac -b:a 128k -ac 2 -ar 48000 -f flv "$f.tmp" && mv "$f.tmp" "$f"
+    fi
+  ) 9>"$dir/.lock" || fail "cannot generate the source file"
+  [[ -s $f ]] || fail "source file missing"
+  SRC_FLV=$f
+}
+
+# start_publisher NAME URL [EXTRA FFMPEG OUTPUT ARGS]: ffmpeg -re loop -c copy.
+start_publisher() {
+  local name=$1 url=$2; shift 2
+  [[ -n ${SRC_FLV:-} ]] || source_flv
+  bg "$name" ffmpeg -nostdin -hide_banner -v error -re -stream_loop -1 -i "$SRC_FLV" -c copy "$@" -f flv "$url"
+  PUB_PID=$BG_PID
+}
+
+# fetch URL PREFIX: GET into PREFIX.body / PREFIX.headers; prints the status.
+fetch() {
+  curl -sS --max-time 10 -D "$2.headers" -o "$2.body" -w '%{http_code}' "$1" 2>>"$T/curl.err" || echo 000
+}
+# header PREFIX NAME: value of a response header (last one), CR stripped.
+header() { grep -i "^$2:" "$1.headers" | tail -1 | cut -d: -f2- | sed 's/^ *//' | tr -d '\r'; }
+
+# first URI line of a playlist file
+first_uri() { grep -v '^#' "$1" | grep -m1 . | tr -d '\r'; }
+last_uri() { grep -v '^#' "$1" | grep . | tail -1 | tr -d '\r'; }
+
+# wait_playable NAME TIMEOUT_S: multivariant → media playlist → a segment with
+# a 200 and bytes. Sets PLAYABLE_MS (time spent waiting), MEDIA_URL.
+playable_once() {
+  local name=$1 mv uri seg
+  mv=$T/pl-mv
+  [[ $(fetch "$(hls_url "$name")" "$mv") == 200 ]] || return 1
+  uri=$(first_uri "$mv.body") && [[ -n $uri ]] || return 1
+  MEDIA_URL="$(http_base)/live/$name/$uri"
+  [[ $(fetch "$MEDIA_URL" "$T/pl-media") == 200 ]] || return 1
+  seg=$(first_uri "$T/pl-media.body") && [[ -n $seg ]] || return 1
+  [[ $(fetch "${MEDIA_URL%/*}/$seg" "$T/pl-seg") == 200 ]] || return 1
+  [[ -s $T/pl-seg.body ]]
+}
+live_playable() { playable_once "$1" && ! grep -q '^#EXT-X-ENDLIST' "$T/pl-media.body"; }
+wait_playable() {
+  local t0; t0=$(now_ms)
+  wait_until "$2" "HLS of '$1' to become playable" playable_once "$1"
+  PLAYABLE_MS=$(( $(now_ms) - t0 ))
+}
+
+# metric NAME: the value of an unlabelled metric (sum over label sets).
+metric() {
+  curl -sf --max-time 5 "$(http_base)/metrics" |
+    awk -v m="$1" '$1==m || index($1, m"{")==1 {s+=$2; f=1} END{if(f) printf "%.0f\n", s; else print "missing"}'
+}
+
+rss_kb() { awk '/^VmRSS/{print $2}' "/proc/$1/status"; }
+
+# assert_no_secret SECRET WHAT FILES...: the key must not appear in any file.
+assert_no_secret() {
+  local key=$1 what=$2; shift 2
+  local f
+  for f in "$@"; do
+    if grep -qF -- "$key" "$f"; then
+      grep -nF -- "$key" "$f" | head -3 | sed "s/$key/<KEY>/g"
+      fail "stream key found in $what ($(basename "$f"))"
+    fi
+  done
+}
+
+# JSON log lines with a given message (ECS "message" field).
+log_lines() { grep -F "\"message\":\"$1\"" "$ONAIR_LOG" || true; }
+metric_is() { [[ $(metric "$1") == "$2" ]]; }
+metric_ge() { local v; v=$(metric "$1"); [[ $v != missing ]] && (( v >= $2 )); }
