@@ -47,9 +47,9 @@ void RtmpServer::Accept() {
                                    if (!e) return;
                                    try {
                                        std::rethrow_exception(e);
-                                   } catch (const std::exception& ex) {
+                                   } catch (const std::exception& err) {
                                        runtime::Logger("rtmp").Error("connection failed",
-                                                                     {{"error.message", ex.what()}});
+                                                                     {{"error.message", err.what()}});
                                    }
                                });
             }
