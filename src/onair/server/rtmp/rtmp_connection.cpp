@@ -380,11 +380,17 @@ void RtmpConnection::OnMedia(uint8_t type, uint32_t timestamp, const base::Share
     if (d.kind == Kind::kConfig) {
         if (d.config.kind == media::TrackKind::kVideo) broadcast_->SetVideoConfig(publisher_id_, d.config);
         else broadcast_->SetAudioConfig(publisher_id_, d.config);
-        log_.Info("codec configured", {{"onair.channel", broadcast_->channel()},
-                                       {"onair.codec", d.config.codec_string},
-                                       {"onair.width", d.config.width},
-                                       {"onair.height", d.config.height},
-                                       {"onair.sample_rate", d.config.sample_rate}});
+        if (d.config.kind == media::TrackKind::kVideo) {
+            log_.Info("video configured", {{"onair.channel", broadcast_->channel()},
+                                           {"onair.codec", d.config.codec_string},
+                                           {"onair.width", d.config.width},
+                                           {"onair.height", d.config.height}});
+        } else {
+            log_.Info("audio configured", {{"onair.channel", broadcast_->channel()},
+                                           {"onair.codec", d.config.codec_string},
+                                           {"onair.sample_rate", d.config.sample_rate},
+                                           {"onair.channels", d.config.channels}});
+        }
     } else if (d.kind == Kind::kPacket) {
         auto r = broadcast_->Push(publisher_id_, std::move(d.packet));
         if (r.restamped) {
