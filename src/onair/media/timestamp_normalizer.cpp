@@ -5,6 +5,8 @@
 
 namespace onair::media {
 
+int64_t TimestampNormalizer::ContinueAt() const { return std::max(max_out_dts_, max_out_pts_) + options_.gap; }
+
 TimestampNormalizer::Stamped TimestampNormalizer::Normalize(TrackKind kind, int64_t dts, int64_t pts) {
     Stamped out;
     // Composition offset as the publisher sent it; never negative on output.
@@ -17,7 +19,7 @@ TimestampNormalizer::Stamped TimestampNormalizer::Normalize(TrackKind kind, int6
         started_ = true;
         offset_ = -dts;
     } else if (rebase_) {
-        offset_ = max_out_dts_ + options_.gap - dts;
+        offset_ = ContinueAt() - dts;
     } else {
         const int64_t candidate = dts + offset_;
         const int64_t step = candidate - max_out_dts_;
@@ -25,9 +27,12 @@ TimestampNormalizer::Stamped TimestampNormalizer::Normalize(TrackKind kind, int6
             // A 32-bit wrap lands near max_out + (in - prev_in + wrap): keep
             // the true step when it is small, else continue after a gap.
             const int64_t wrapped = step + options_.wrap;
-            if (wrapped >= 0 && wrapped <= options_.max_jump) offset_ += options_.wrap;
-            else offset_ = max_out_dts_ + options_.gap - dts;
-            out.restamped = true;
+            if (wrapped >= 0 && wrapped <= options_.max_jump) {
+                offset_ += options_.wrap;  // the true step is kept: not a re-stamp
+            } else {
+                offset_ = ContinueAt() - dts;
+                out.restamped = true;
+            }
         }
     }
     rebase_ = false;
@@ -41,6 +46,7 @@ TimestampNormalizer::Stamped TimestampNormalizer::Normalize(TrackKind kind, int6
     }
     last = d;
     max_out_dts_ = std::max(max_out_dts_, d);
+    max_out_pts_ = std::max(max_out_pts_, d + cto);
     out.dts = d;
     out.pts = d + cto;
     return out;

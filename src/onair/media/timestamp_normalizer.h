@@ -21,9 +21,11 @@ public:
         /// A step (either way) larger than this against the latest output is
         /// a jump: the timeline continues one `gap` after the latest output.
         int64_t max_jump = 10 * kTimescale;
-        /// Where the timeline continues after a jump or Rebase(), after the
-        /// latest output DTS of any track (about one video frame).
-        int64_t gap = 3000;  // 33.3 ms
+        /// Where the timeline continues after a jump or Rebase(): this long
+        /// after the latest output PTS of any track. It must exceed a frame
+        /// duration, or the last picture of the old timeline and the first
+        /// of the new one would share a presentation slot.
+        int64_t gap = 9000;  // 100 ms
         /// Input timestamps wrap here (RTMP: 2^32 ms).
         int64_t wrap = (int64_t{1} << 32) * 90;
     };
@@ -39,15 +41,20 @@ public:
     Stamped Normalize(TrackKind kind, int64_t dts, int64_t pts);
 
     /// The next packet, of any track, continues the timeline just after the
-    /// latest output (a takeover or republish: new publisher, new clock).
+    /// latest output, presentation times included (a takeover or republish:
+    /// new publisher, new clock; B-frames of the old one may be presented
+    /// after its last DTS).
     void Rebase() { rebase_ = true; }
 
 private:
+    int64_t ContinueAt() const;
+
     Options options_;
     bool started_ = false;
     bool rebase_ = false;
     int64_t offset_ = 0;
     int64_t max_out_dts_ = 0;
+    int64_t max_out_pts_ = 0;
     std::array<int64_t, 2> last_dts_{{INT64_MIN, INT64_MIN}};
 };
 
