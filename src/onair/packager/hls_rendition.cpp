@@ -1,0 +1,206 @@
+// SPDX-License-Identifier: Apache-2.0
+#include "onair/packager/hls_rendition.h"
+
+#include <algorithm>
+
+#include "onair/format/hls/playlist_text.h"
+#include "onair/packager/ts_segment_writer.h"
+
+namespace onair::packager {
+
+namespace {
+
+// EXTINF as written (milliseconds), rounded to the nearest second: what
+// RFC 8216 compares with EXT-X-TARGETDURATION.
+int64_t RoundedSeconds(int64_t ticks) { return (format::hls::TicksToRoundedMs(ticks) + 500) / 1000; }
+
+int64_t CeilSeconds(int64_t ticks) { return ticks <= 0 ? 1 : std::max<int64_t>(1, (ticks + media::kTimescale - 1) / media::kTimescale); }
+
+uint64_t BitsPerSecond(uint64_t bytes, int64_t ticks) {
+    if (ticks <= 0) return 0;
+    return bytes * 8 * static_cast<uint64_t>(media::kTimescale) / static_cast<uint64_t>(ticks);
+}
+
+// Used when no DTS step was seen: one 30 fps frame / one 1024-sample AAC frame.
+constexpr int64_t kDefaultVideoFrame = media::kTimescale / 30;
+constexpr int64_t kDefaultAudioFrame = 1024 * media::kTimescale / 44100;
+
+}  // namespace
+
+HlsRendition::HlsRendition(const Options& options)
+    : HlsRendition(options, std::make_unique<TsSegmentWriter>(options.ts)) {}
+
+HlsRendition::HlsRendition(const Options& options, std::unique_ptr<SegmentWriter> writer)
+    : options_(options), writer_(std::move(writer)), target_seconds_(CeilSeconds(options.target_duration)) {}
+
+void HlsRendition::SetConfigs(std::optional<media::CodecConfig> video, std::optional<media::CodecConfig> audio) {
+    if (video == video_ && audio == audio_) return;
+    const bool tracks_change = writer_->ChangesTracks(video, audio);
+    video_ = std::move(video);
+    audio_ = std::move(audio);
+    if (open_ && !tracks_change && !configs_pending_) {
+        // Same tracks, new parameter sets: the open segment needs them for
+        // the next keyframe already.
+        if (!writer_->Configure(video_, audio_).ok()) ++stats_.config_errors;
+    } else {
+        configs_pending_ = true;
+    }
+}
+
+void HlsRendition::Push(const media::Packet& packet, int64_t wallclock_ms) {
+    if (ended_) return;
+    if (packet.segment_start >= 0) {
+        const auto sequence = static_cast<uint64_t>(packet.segment_start);
+        if (last_sequence_ && sequence <= *last_sequence_) {
+            ++stats_.ignored_stamps;
+        } else {
+            if (open_) Complete(packet.dts - open_->start_dts);
+            bool discontinuity = packet.discontinuity;
+            if (last_sequence_ && sequence != *last_sequence_ + 1) {
+                ++stats_.sequence_gaps;
+                while (!window_.empty()) {
+                    SlideOut(std::move(window_.front()));
+                    window_.pop_front();
+                }
+                TrimGrace();
+                discontinuity = true;
+            }
+            Open(packet, sequence, discontinuity, wallclock_ms);
+        }
+    }
+    if (!open_) {
+        ++stats_.dropped_before_start;
+        return;
+    }
+    if (open_->oversize || writer_->size() >= options_.max_segment_bytes) {
+        open_->oversize = true;
+        ++stats_.dropped_oversize;
+        return;
+    }
+    if (!writer_->Write(packet).ok()) {
+        ++stats_.write_errors;
+        return;
+    }
+    ++stats_.packets;
+    open_->end_dts = std::max(open_->end_dts, packet.dts);
+    NoteFrame(packet);
+}
+
+void HlsRendition::EndOfStream() {
+    if (ended_) return;
+    if (open_) Complete(open_->end_dts - open_->start_dts + FrameEstimate());
+    ended_ = true;
+}
+
+void HlsRendition::Open(const media::Packet& packet, uint64_t sequence, bool discontinuity, int64_t wallclock_ms) {
+    if (configs_pending_) {
+        if (!writer_->Configure(video_, audio_).ok()) ++stats_.config_errors;
+        configs_pending_ = false;
+    }
+    writer_->Begin(discontinuity);
+    OpenSegment s;
+    s.sequence = sequence;
+    s.start_dts = packet.dts;
+    s.end_dts = packet.dts;
+    s.discontinuity = discontinuity;
+    s.wallclock_ms = wallclock_ms;
+    open_ = s;
+    last_sequence_ = sequence;
+    if (discontinuity) {
+        // Timestamps may jump here: do not measure a frame across it.
+        last_video_dts_.reset();
+        last_audio_dts_.reset();
+    }
+}
+
+void HlsRendition::Complete(int64_t duration) {
+    CompleteSegment s;
+    s.sequence = open_->sequence;
+    s.duration = std::max<int64_t>(duration, 0);
+    s.discontinuity = open_->discontinuity;
+    s.wallclock_ms = open_->wallclock_ms;
+    s.data = writer_->Finish();
+    open_.reset();
+    target_seconds_ = std::max(target_seconds_, RoundedSeconds(s.duration));
+    ++stats_.segments;
+    window_.push_back(std::move(s));
+    const size_t window = std::max<size_t>(options_.window_segments, 1);
+    while (window_.size() > window) {
+        SlideOut(std::move(window_.front()));
+        window_.pop_front();
+    }
+    TrimGrace();
+}
+
+void HlsRendition::SlideOut(CompleteSegment&& segment) {
+    if (segment.discontinuity) ++discontinuity_sequence_;
+    grace_.push_back(std::move(segment));
+}
+
+void HlsRendition::TrimGrace() {
+    while (grace_.size() > options_.grace_segments) grace_.pop_front();
+}
+
+void HlsRendition::NoteFrame(const media::Packet& packet) {
+    auto& last = packet.kind == media::TrackKind::kVideo ? last_video_dts_ : last_audio_dts_;
+    auto& step = packet.kind == media::TrackKind::kVideo ? video_step_ : audio_step_;
+    if (last && packet.dts > *last) step = packet.dts - *last;
+    last = packet.dts;
+}
+
+int64_t HlsRendition::FrameEstimate() const {
+    if (video_) return video_step_ > 0 ? video_step_ : kDefaultVideoFrame;
+    if (audio_step_ > 0) return audio_step_;
+    if (audio_ && audio_->sample_rate > 0) return 1024 * media::kTimescale / audio_->sample_rate;
+    return kDefaultAudioFrame;
+}
+
+uint64_t HlsRendition::peak_bitrate() const {
+    uint64_t peak = 0;
+    for (const auto& s : window_) peak = std::max(peak, BitsPerSecond(s.data.size(), s.duration));
+    return peak;
+}
+
+uint64_t HlsRendition::average_bitrate() const {
+    uint64_t bytes = 0;
+    int64_t ticks = 0;
+    for (const auto& s : window_) {
+        bytes += s.data.size();
+        ticks += s.duration;
+    }
+    return BitsPerSecond(bytes, ticks);
+}
+
+format::hls::MediaPlaylist HlsRendition::PlaylistModel() const {
+    format::hls::MediaPlaylist p;
+    p.version = 3;
+    p.target_duration_seconds = target_seconds_;
+    p.media_sequence = window_.empty() ? (last_sequence_ ? *last_sequence_ : 0) : window_.front().sequence;
+    p.discontinuity_sequence = discontinuity_sequence_;
+    p.independent_segments = true;  // every segment starts at a keyframe
+    p.ended = ended_;
+    const std::string ext(writer_->extension());
+    p.segments.reserve(window_.size());
+    for (const auto& s : window_) {
+        format::hls::MediaSegment m;
+        m.duration = s.duration;
+        m.uri = std::to_string(s.sequence) + "." + ext;
+        m.discontinuity = s.discontinuity;
+        m.program_date_time_ms = s.wallclock_ms;
+        p.segments.push_back(std::move(m));
+    }
+    return p;
+}
+
+std::string HlsRendition::Playlist() const { return format::hls::WriteMediaPlaylist(PlaylistModel()); }
+
+std::optional<base::SharedBuffer> HlsRendition::Segment(uint64_t sequence) const {
+    for (const auto* list : {&window_, &grace_}) {
+        for (const auto& s : *list) {
+            if (s.sequence == sequence) return s.data;
+        }
+    }
+    return std::nullopt;
+}
+
+}  // namespace onair::packager

@@ -1,0 +1,155 @@
+// SPDX-License-Identifier: Apache-2.0
+#pragma once
+#include <cstddef>
+#include <cstdint>
+#include <deque>
+#include <memory>
+#include <optional>
+#include <string>
+
+#include "onair/base/shared_buffer.h"
+#include "onair/format/hls/media_playlist.h"
+#include "onair/format/mpegts/muxer.h"
+#include "onair/media/packet.h"
+#include "onair/packager/segment_writer.h"
+
+namespace onair::packager {
+
+/// One live HLS rendition in memory: segments cut where the packets say
+/// (media::Packet::segment_start, stamped upstream by Segmenter), muxed by a
+/// SegmentWriter (MPEG-TS today), kept in a sliding window and listed in a
+/// media playlist.
+///
+///  - A packet with segment_start >= 0 completes the open segment (its
+///    duration is this packet's DTS minus the open segment's first DTS) and
+///    opens segment number `segment_start`: the media sequence number is
+///    the stamped number, not a counter of ours, so every packager agrees.
+///    Packets before the first stamped start are dropped. A stamp not above
+///    the last one is ignored (the packet joins the open segment). A gap in
+///    the numbers (segments lost upstream) cannot be listed, since a
+///    playlist numbers its segments consecutively: the window restarts at
+///    the new number, behind an EXT-X-DISCONTINUITY, and the old segments
+///    stay fetchable as grace.
+///  - EndOfStream() completes the open segment (duration: last DTS minus
+///    first DTS plus one frame, estimated from the last DTS steps) and adds
+///    EXT-X-ENDLIST.
+///  - The playlist lists the last `window_segments` complete segments as
+///    "<sequence>.<ext>"; the `grace_segments` before them are no longer
+///    listed but still served (a player may have just read an older
+///    playlist), then freed. Memory is bounded by (window + grace + 1)
+///    segments of at most `max_segment_bytes` each; packets that would grow
+///    a segment past that are dropped (counted) until the next segment.
+///  - A segment whose first packet has `discontinuity` (takeover,
+///    republish) gets EXT-X-DISCONTINUITY; EXT-X-DISCONTINUITY-SEQUENCE
+///    counts those that slid out of the window. Codec configs are applied
+///    at segment starts when the tracks change (a new PMT); a new avcC for
+///    the same tracks applies at once.
+///  - EXT-X-PROGRAM-DATE-TIME of each segment is the wall clock passed with
+///    its first packet.
+///  - EXT-X-TARGETDURATION starts at ceil(target_duration) seconds and
+///    grows, never shrinks, when a segment's EXTINF rounded to the nearest
+///    second exceeds it (RFC 8216 4.3.3.1), e.g. to 8 for OBS's default
+///    8.3 s keyframe interval (8.333 rounds to 8; 8.5 would give 9). It
+///    never shrinks, even after the long segment slides out: players size
+///    their reload timers and buffers by it.
+///
+/// Not thread-safe: the caller (server::hls::HlsChannel) holds a lock.
+class HlsRendition {
+public:
+    struct Options {
+        size_t window_segments = 6;                       // at least 1
+        int64_t target_duration = 2 * media::kTimescale;  // 90 kHz
+        size_t grace_segments = 2;
+        size_t max_segment_bytes = size_t{64} << 20;
+        format::mpegts::MuxerOptions ts;
+    };
+    struct Stats {
+        uint64_t segments = 0;              // completed
+        uint64_t packets = 0;               // written into segments
+        uint64_t dropped_before_start = 0;  // before the first stamped start
+        uint64_t dropped_oversize = 0;      // over max_segment_bytes
+        uint64_t write_errors = 0;          // refused by the writer (bad AU, no such track)
+        uint64_t config_errors = 0;         // configs the writer could not use
+        uint64_t ignored_stamps = 0;        // segment_start not above the last
+        uint64_t sequence_gaps = 0;         // window restarts
+    };
+
+    /// MPEG-TS segments.
+    explicit HlsRendition(const Options& options);
+    /// Segments from `writer` (another container; tests).
+    HlsRendition(const Options& options, std::unique_ptr<SegmentWriter> writer);
+
+    HlsRendition(const HlsRendition&) = delete;
+    HlsRendition& operator=(const HlsRendition&) = delete;
+
+    /// The tracks of the stream (std::nullopt: no such track).
+    void SetConfigs(std::optional<media::CodecConfig> video, std::optional<media::CodecConfig> audio);
+    /// One packet, with the wall clock (ms since the epoch) it was received at.
+    void Push(const media::Packet& packet, int64_t wallclock_ms);
+    /// The broadcast ended: completes the open segment; the playlist ends.
+    void EndOfStream();
+
+    /// A complete segment is listed (the rendition is playable).
+    bool has_segments() const { return !window_.empty(); }
+    bool ended() const { return ended_; }
+    /// Bits/s: the highest of the listed segments, and all of them together.
+    uint64_t peak_bitrate() const;
+    uint64_t average_bitrate() const;
+
+    /// The media playlist (text, and the model it is written from).
+    std::string Playlist() const;
+    format::hls::MediaPlaylist PlaylistModel() const;
+    /// A listed or grace segment's bytes; std::nullopt otherwise.
+    std::optional<base::SharedBuffer> Segment(uint64_t sequence) const;
+
+    const Stats& stats() const { return stats_; }
+    int64_t target_duration_seconds() const { return target_seconds_; }
+
+private:
+    struct CompleteSegment {
+        uint64_t sequence = 0;
+        int64_t duration = 0;  // 90 kHz
+        bool discontinuity = false;
+        int64_t wallclock_ms = 0;
+        base::SharedBuffer data;
+    };
+    struct OpenSegment {
+        uint64_t sequence = 0;
+        int64_t start_dts = 0;
+        int64_t end_dts = 0;  // highest DTS written
+        bool discontinuity = false;
+        int64_t wallclock_ms = 0;
+        bool oversize = false;
+    };
+
+    void Open(const media::Packet& packet, uint64_t sequence, bool discontinuity, int64_t wallclock_ms);
+    void Complete(int64_t duration);
+    void SlideOut(CompleteSegment&& segment);
+    void TrimGrace();
+    void NoteFrame(const media::Packet& packet);
+    int64_t FrameEstimate() const;
+
+    const Options options_;
+    std::unique_ptr<SegmentWriter> writer_;
+    std::optional<media::CodecConfig> video_;
+    std::optional<media::CodecConfig> audio_;
+    bool configs_pending_ = true;
+
+    std::optional<OpenSegment> open_;
+    std::deque<CompleteSegment> window_;  // listed
+    std::deque<CompleteSegment> grace_;   // slid out, still served
+    std::optional<uint64_t> last_sequence_;
+    uint64_t discontinuity_sequence_ = 0;
+    int64_t target_seconds_ = 1;
+    bool ended_ = false;
+
+    // Frame duration estimates (last positive DTS step per track).
+    std::optional<int64_t> last_video_dts_;
+    std::optional<int64_t> last_audio_dts_;
+    int64_t video_step_ = 0;
+    int64_t audio_step_ = 0;
+
+    Stats stats_;
+};
+
+}  // namespace onair::packager

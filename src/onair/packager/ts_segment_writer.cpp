@@ -1,0 +1,48 @@
+// SPDX-License-Identifier: Apache-2.0
+#include "onair/packager/ts_segment_writer.h"
+
+namespace onair::packager {
+
+namespace {
+std::optional<media::Codec> CodecOf(const std::optional<media::CodecConfig>& c) {
+    if (!c) return std::nullopt;
+    return c->codec;
+}
+}  // namespace
+
+TsSegmentWriter::TsSegmentWriter(const format::mpegts::MuxerOptions& options) : muxer_(options) {}
+
+base::Status TsSegmentWriter::Configure(const std::optional<media::CodecConfig>& video,
+                                        const std::optional<media::CodecConfig>& audio) {
+    configured_ = true;
+    video_codec_ = CodecOf(video);
+    audio_codec_ = CodecOf(audio);
+    return muxer_.Configure(video, audio);
+}
+
+bool TsSegmentWriter::ChangesTracks(const std::optional<media::CodecConfig>& video,
+                                    const std::optional<media::CodecConfig>& audio) const {
+    return !configured_ || CodecOf(video) != video_codec_ || CodecOf(audio) != audio_codec_;
+}
+
+void TsSegmentWriter::Begin(bool discontinuity) {
+    // The broadcast normally keeps the timeline continuous across a
+    // discontinuity; if it does not, the PCR may start a new time base.
+    // New tracks come with the PMT version bump of Configure().
+    if (discontinuity) muxer_.MarkDiscontinuity();
+    buffer_.clear();
+    buffer_.reserve(last_size_ + last_size_ / 8);
+    muxer_.WriteTables(buffer_);
+}
+
+base::Status TsSegmentWriter::Write(const media::Packet& packet) { return muxer_.Write(packet, buffer_); }
+
+base::SharedBuffer TsSegmentWriter::Finish() {
+    muxer_.Flush(buffer_);
+    last_size_ = buffer_.size();
+    auto out = base::SharedBuffer::Adopt(std::move(buffer_));
+    buffer_ = std::vector<uint8_t>();
+    return out;
+}
+
+}  // namespace onair::packager

@@ -1,0 +1,37 @@
+// SPDX-License-Identifier: Apache-2.0
+#pragma once
+#include <cstdint>
+#include <vector>
+
+#include "onair/format/mpegts/muxer.h"
+#include "onair/packager/segment_writer.h"
+
+namespace onair::packager {
+
+/// MPEG-TS segments: each starts with a PAT and a PMT, so it decodes on its
+/// own; continuity counters and the PCR run on across segments, so
+/// consecutive segments also concatenate into one valid stream.
+class TsSegmentWriter final : public SegmentWriter {
+public:
+    explicit TsSegmentWriter(const format::mpegts::MuxerOptions& options = {});
+
+    base::Status Configure(const std::optional<media::CodecConfig>& video,
+                           const std::optional<media::CodecConfig>& audio) override;
+    bool ChangesTracks(const std::optional<media::CodecConfig>& video,
+                       const std::optional<media::CodecConfig>& audio) const override;
+    void Begin(bool discontinuity) override;
+    base::Status Write(const media::Packet& packet) override;
+    base::SharedBuffer Finish() override;
+    size_t size() const override { return buffer_.size(); }
+    std::string_view extension() const override { return "ts"; }
+
+private:
+    format::mpegts::Muxer muxer_;
+    bool configured_ = false;
+    std::optional<media::Codec> video_codec_;
+    std::optional<media::Codec> audio_codec_;
+    std::vector<uint8_t> buffer_;
+    size_t last_size_ = 0;  // to reserve the next segment's buffer
+};
+
+}  // namespace onair::packager
