@@ -76,7 +76,7 @@ base::Result<MediaPlaylist> ReadMediaPlaylist(std::string_view text, const Media
 
     MediaPlaylist playlist;
     bool have_version = false, have_target = false, have_sequence = false, have_dseq = false, have_type = false;
-    std::optional<int64_t> pending_duration;
+    int64_t pending_duration = -1;  // ticks of the EXTINF awaiting its URI; -1: none
     bool pending_discontinuity = false;
     std::optional<int64_t> pending_pdt;
 
@@ -96,19 +96,19 @@ base::Result<MediaPlaylist> ReadMediaPlaylist(std::string_view text, const Media
         }
         if (line.empty()) continue;
         if (line[0] != '#') {
-            if (!pending_duration) return LineError(line_no, "URI without EXTINF");
+            if (pending_duration < 0) return LineError(line_no, "URI without EXTINF");
             if (line.size() > limits.max_uri_bytes) return MakeError(ErrorCode::kLimitExceeded, "playlist URI too long");
             if (!ValidUri(line)) return LineError(line_no, "URI with a control character or '\"'");
             if (playlist.segments.size() >= limits.max_segments)
                 return MakeError(ErrorCode::kLimitExceeded,
                                  "playlist has more than " + std::to_string(limits.max_segments) + " segments");
             MediaSegment segment;
-            segment.duration = *pending_duration;
+            segment.duration = pending_duration;
             segment.uri = std::string(line);
             segment.discontinuity = pending_discontinuity;
             segment.program_date_time_ms = pending_pdt;
             playlist.segments.push_back(std::move(segment));
-            pending_duration.reset();
+            pending_duration = -1;
             pending_discontinuity = false;
             pending_pdt.reset();
             continue;
@@ -120,7 +120,7 @@ base::Result<MediaPlaylist> ReadMediaPlaylist(std::string_view text, const Media
         const std::string_view value = colon == std::string_view::npos ? std::string_view() : line.substr(colon + 1);
 
         if (tag == "#EXTINF") {
-            if (pending_duration) return LineError(line_no, "EXTINF without URI");
+            if (pending_duration >= 0) return LineError(line_no, "EXTINF without URI");
             const std::string_view number = value.substr(0, value.find(','));
             const auto ticks = ParseDurationTicks(number);
             if (!ticks) return LineError(line_no, "bad EXTINF duration");
@@ -174,7 +174,7 @@ base::Result<MediaPlaylist> ReadMediaPlaylist(std::string_view text, const Media
         // Anything else: a tag this model does not hold; ignored.
     }
     if (line_no == 0) return MakeError(ErrorCode::kInvalidData, "empty playlist");
-    if (pending_duration) return MakeError(ErrorCode::kInvalidData, "playlist ends with an EXTINF without URI");
+    if (pending_duration >= 0) return MakeError(ErrorCode::kInvalidData, "playlist ends with an EXTINF without URI");
     if (!have_target) return MakeError(ErrorCode::kInvalidData, "playlist has no EXT-X-TARGETDURATION");
     return playlist;
 }
