@@ -27,11 +27,13 @@ IT_SLOW=1
 if grep -qs '^ONAIR_SANITIZE:BOOL=ON' "$ONAIR_BUILD_DIR/CMakeCache.txt"; then IT_SLOW=3; fi
 scaled() { echo $(( $1 * IT_SLOW )); }
 
+# Test output never shows a stream key (they start with sk_).
+redact() { sed -E 's/sk_[A-Za-z0-9_-]{8,}/sk_<redacted>/g'; }
 now_ms() { echo $(( $(date +%s%N) / 1000000 )); }
 elapsed_s() { awk -v a="$IT_T0" -v b="$(date +%s%N)" 'BEGIN{printf "%.1f", (b-a)/1e9}'; }
-log() { echo "[$IT_NAME +$(elapsed_s)s] $*"; }
-ok() { echo "[$IT_NAME +$(elapsed_s)s] ok: $*"; }
-fail() { echo "[$IT_NAME +$(elapsed_s)s] FAIL: $*"; exit 1; }
+log() { echo "[$IT_NAME +$(elapsed_s)s] $*" | redact; }
+ok() { echo "[$IT_NAME +$(elapsed_s)s] ok: $*" | redact; }
+fail() { echo "[$IT_NAME +$(elapsed_s)s] FAIL: $*" | redact; exit 1; }
 
 alive() { [[ -n ${1:-} ]] && kill -0 "$1" 2>/dev/null; }
 
@@ -86,7 +88,7 @@ it_cleanup() {
     for f in "$T"/*.log "$T"/*.err; do
       [[ -s $f ]] || continue
       echo "---- tail of $(basename "$f")"
-      tail -n 40 "$f"
+      tail -n 40 "$f" | redact
     done
   else
     echo "PASS $IT_NAME in $(elapsed_s)s"
@@ -277,3 +279,17 @@ assert_no_secret() {
 log_lines() { grep -F "\"message\":\"$1\"" "$ONAIR_LOG" || true; }
 metric_is() { [[ $(metric "$1") == "$2" ]]; }
 metric_ge() { local v; v=$(metric "$1"); [[ $v != missing ]] && (( v >= $2 )); }
+
+# stream_info URL_OR_FILE: "video=h264/High/1280x720/bframes=2 audio=aac/LC/48000/2ch" (ffprobe).
+stream_info() {
+  ffprobe -v error -show_entries stream=codec_type,codec_name,profile,width,height,has_b_frames,sample_rate,channels \
+    -of json "$1" 2>"$T/ffprobe.err" | python3 -c '
+import json, sys
+out = []
+for s in json.load(sys.stdin).get("streams", []):
+    if s.get("codec_type") == "video":
+        out.append("video=%s/%s/%sx%s/bframes=%s" % (s.get("codec_name"), s.get("profile"), s.get("width"), s.get("height"), s.get("has_b_frames")))
+    elif s.get("codec_type") == "audio":
+        out.append("audio=%s/%s/%s/%sch" % (s.get("codec_name"), s.get("profile"), s.get("sample_rate"), s.get("channels")))
+print(" ".join(out))'
+}

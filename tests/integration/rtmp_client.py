@@ -10,10 +10,12 @@ prints one JSON line: milliseconds from TCP connect to Play.Start, to the first
 video keyframe and first audio frame, frame counts, codec ids, the status codes
 seen. Exit 0 only if Play.Start came and a video keyframe and audio arrived.
 
-stall: the same up to NetStream.Play.Start, then shrinks nothing more and never
-reads again (a player that stopped reading, with a small receive buffer so the
-server feels it at once); prints {"stalled": true, ...} and keeps the socket
-open for --seconds, then exits 0. Exit 1 if Play.Start never came.
+stall: the same up to NetStream.Play.Start with a small receive buffer
+(--rcvbuf), then stops reading (a player that stopped reading: the server's
+writes stall soon); prints {"stalled": true, ...} and keeps the socket open
+for --seconds. With --resume-seconds R it then reads again for R seconds and
+prints the play report, including "video_jumps" (timestamp gaps > 500 ms and
+whether the frame after each is a keyframe). Exit 1 if Play.Start never came.
 
 Everything is bounded by --timeout (connect, handshake, replies).
 """
@@ -290,6 +292,8 @@ def account(result, c, mtype, ts, payload, first_ts):
                     result["backward_video_ts"] += 1
                 else:
                     result["max_video_gap_ms"] = max(result["max_video_gap_ms"], gap)
+                    if gap > 500 and len(result["video_jumps"]) < 20:
+                        result["video_jumps"].append({"gap_ms": gap, "keyframe": (payload[0] >> 4) == 1})
             result["_last_vts"] = ts
         if result["first_video_ms"] is None:
             result["first_video_ms"] = c.ms()
@@ -314,26 +318,31 @@ def main():
     ap.add_argument("--timeout", type=float, default=15)
     ap.add_argument("--rcvbuf", type=int, default=4096)
     ap.add_argument("--until-keyframe", action="store_true")
+    ap.add_argument("--resume-seconds", type=float, default=0,
+                    help="stall: read again for this long after --seconds, then report")
     a = ap.parse_args()
     result = {"mode": a.mode, "ok": False, "status": [], "handshake_ms": None, "connect_ms": None,
               "play_start_ms": None, "first_video_ms": None, "first_keyframe_ms": None, "first_audio_ms": None,
               "video_frames": 0, "audio_frames": 0, "video_codec": None, "audio_codec": None,
               "metadata": False, "media_ms": 0, "video_configs": 0,
-              "first_frame_is_keyframe": None, "max_video_gap_ms": 0, "backward_video_ts": 0, "_last_vts": None, "config_before_first_frame": None, "bytes": 0, "error": None}
+              "first_frame_is_keyframe": None, "max_video_gap_ms": 0, "video_jumps": [], "backward_video_ts": 0, "_last_vts": None, "config_before_first_frame": None, "bytes": 0, "error": None}
     c = None
     try:
         c, early = start_play(a.url, a.timeout, a.rcvbuf if a.mode == "stall" else 0, result)
+        first_ts = [None]
+        for m in early:
+            account(result, c, *m, first_ts)
         if a.mode == "stall":
             result["ok"] = True
             result["stalled"] = True
             result["bytes"] = c.received
-            result.pop("_last_vts", None)
-            print(json.dumps(result), flush=True)
-            time.sleep(a.seconds)  # never read again
-            return 0
-        first_ts = [None]
-        for m in early:
-            account(result, c, *m, first_ts)
+            print(json.dumps({k: v for k, v in result.items() if k != "_last_vts"}), flush=True)
+            time.sleep(a.seconds)  # never read in the meantime
+            if a.resume_seconds <= 0:
+                return 0
+            result["stalled"] = False
+            result["resumed"] = True
+            a.seconds = a.resume_seconds
         end = time.monotonic() + a.seconds
         c.sock.settimeout(a.timeout)
         while time.monotonic() < end:

@@ -46,13 +46,12 @@ wait_pid "$DUMP" 20
 grep -E "StreamNotFound|Play.Failed|Connect.Rejected|Failed to connect" "$T/rtmpdump.err" &&
   fail "rtmpdump was refused"
 [[ -s $T/dump.flv ]] || fail "rtmpdump wrote nothing: $(tail -3 "$T/rtmpdump.err")"
-ffprobe -v error -show_entries stream=codec_type,codec_name,profile -of csv=p=0 "$T/dump.flv" >"$T/dump.streams" 2>&1 ||
-  fail "ffprobe of the rtmpdump output failed: $(cat "$T/dump.streams")"
-grep -q '^video,h264' "$T/dump.streams" && grep -q '^audio,aac' "$T/dump.streams" ||
-  fail "rtmpdump output is not H.264 + AAC: $(tr '\n' ' ' <"$T/dump.streams")"
+si=$(stream_info "$T/dump.flv")
+[[ $si == *"video=h264/High/1280x720"* && $si == *"audio=aac/LC/48000"* ]] ||
+  fail "rtmpdump output is not H.264 High + AAC: '$si' $(cat "$T/ffprobe.err")"
 ffprobe -v error -show_entries packet=codec_type,dts_time -of csv=p=0 "$T/dump.flv" >"$T/dump.csv" 2>"$T/dump.csv.err"
 node "$IT_DIR/check_dts.mjs" --min-span 4 <"$T/dump.csv" >"$T/dump.json" || fail "rtmpdump output: $(cat "$T/dump.json")"
-ok "rtmpdump: $(tr '\n' ' ' <"$T/dump.streams") $(cat "$T/dump.json")"
+ok "rtmpdump: $si $(cat "$T/dump.json")"
 
 # --- a channel that is not live is refused ------------------------------------
 set +e
