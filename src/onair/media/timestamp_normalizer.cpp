@@ -15,28 +15,43 @@ TimestampNormalizer::Stamped TimestampNormalizer::Normalize(TrackKind kind, int6
         cto = 0;
         out.restamped = true;
     }
+    int64_t d = 0;
     if (!started_) {
         started_ = true;
         offset_ = -dts;
+        d = 0;
     } else if (rebase_) {
         offset_ = ContinueAt() - dts;
+        d = dts + offset_;
     } else {
-        const int64_t candidate = dts + offset_;
-        const int64_t step = candidate - max_out_dts_;
+        d = dts + offset_;
+        const int64_t step = d - max_out_dts_;
         if (step > options_.max_jump || step < -options_.max_jump) {
-            // A 32-bit wrap lands near max_out + (in - prev_in + wrap): keep
-            // the true step when it is small, else continue after a gap.
-            const int64_t wrapped = step + options_.wrap;
-            if (wrapped >= 0 && wrapped <= options_.max_jump) {
-                offset_ += options_.wrap;  // the true step is kept: not a re-stamp
+            auto near = [&](int64_t s) { return s <= options_.max_jump && s >= -options_.max_jump; };
+            if (near(step + options_.wrap)) {
+                // The input clock wrapped (2^32 ms -> 0): a new epoch, and
+                // the true step is kept, so this is not a re-stamp.
+                offset_ += options_.wrap;
+                d += options_.wrap;
+            } else if (near(step - options_.wrap)) {
+                // Stamped before the wrap, arriving after another track's
+                // first wrapped packet (tracks interleave loosely): it
+                // belongs to the previous epoch.
+                d -= options_.wrap;
             } else {
                 offset_ = ContinueAt() - dts;
+                d = dts + offset_;
                 out.restamped = true;
             }
         }
     }
     rebase_ = false;
-    int64_t d = dts + offset_;
+    if (d < 0) {
+        // Before the start (a track stamped earlier than the first packet
+        // of the other): nothing goes before 0.
+        d = 0;
+        out.restamped = true;
+    }
     int64_t& last = last_dts_[static_cast<size_t>(kind) & 1];
     if (last != INT64_MIN && d <= last) {
         // Strictly increasing per track: TS and MP4 cannot carry two access

@@ -15,6 +15,8 @@ namespace onair::media {
 /// changes on a wrap, a jump or Rebase(). Within a track, a DTS that goes
 /// backwards (OBS/NVENC B-frame glitches, interleaving) is re-stamped to the
 /// track's previous DTS + 1 tick, its PTS moved by the same amount.
+/// Around the 32-bit wrap, a track still sending pre-wrap values after the
+/// other one wrapped keeps its place too. Output DTS are never negative.
 class TimestampNormalizer {
 public:
     struct Options {

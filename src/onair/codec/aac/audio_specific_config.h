@@ -19,7 +19,9 @@ struct AudioSpecificConfig {
 };
 
 /// Parses the AudioSpecificConfig bytes (at least 2). kInvalidData for
-/// reserved indexes, channel configuration 0 or truncated input.
+/// object type 0, reserved sampling-frequency indexes or truncated input;
+/// kUnsupported for channel configuration 0 (a program_config_element) and
+/// the reserved configurations 8..15: valid AAC this server does not carry.
 base::Result<AudioSpecificConfig> ParseAudioSpecificConfig(std::span<const uint8_t> bytes);
 
 /// RFC 6381 codec string: "mp4a.40.<object_type>".

@@ -17,22 +17,26 @@ constexpr uint32_t kMaxDimension = 16384;
 bool HasChromaInfo(uint8_t profile_idc) {
     switch (profile_idc) {
         case 100: case 110: case 122: case 244: case 44: case 83: case 86: case 118: case 128: case 138:
-        case 139: case 134: case 135:
+        case 139: case 134: case 135: case 144:  // 144: the original High 4:4:4 (still decoded by ffmpeg)
             return true;
         default:
             return false;
     }
 }
 
-void SkipScalingList(BitReader& br, int size) {
+// scaling_list() (7.3.2.1.1.1): reads the deltas until nextScale becomes 0.
+// False for a delta_scale outside -128..127.
+bool SkipScalingList(BitReader& br, int size) {
     int last = 8, next = 8;
     for (int j = 0; j < size && br.ok(); ++j) {
         if (next != 0) {
             const int32_t delta = br.Se();
+            if (delta < -128 || delta > 127) return false;
             next = (last + delta + 256) % 256;
         }
         last = next == 0 ? last : next;
     }
+    return true;
 }
 
 void ParseVui(BitReader& br, Sps& sps) {
@@ -88,22 +92,25 @@ base::Result<Sps> ParseSps(std::span<const uint8_t> nal) {
         sps.chroma_format_idc = br.Ue();
         if (sps.chroma_format_idc > 3) return Invalid("sps: chroma_format_idc out of range");
         if (sps.chroma_format_idc == 3) br.Bit();  // separate_colour_plane_flag
-        sps.bit_depth_luma = br.Ue() + 8;
-        const uint32_t bit_depth_chroma = br.Ue() + 8;
-        if (sps.bit_depth_luma > 14 || bit_depth_chroma > 14) return Invalid("sps: bit depth out of range");
+        // Range-check the coded values: adding 8 first could wrap a huge one.
+        const uint32_t luma_minus8 = br.Ue();
+        const uint32_t chroma_minus8 = br.Ue();
+        if (luma_minus8 > 6 || chroma_minus8 > 6) return Invalid("sps: bit depth out of range");
+        sps.bit_depth_luma = luma_minus8 + 8;
         br.Bit();  // qpprime_y_zero_transform_bypass_flag
         if (br.Bit()) {  // seq_scaling_matrix_present_flag
             const int lists = sps.chroma_format_idc == 3 ? 12 : 8;
             for (int i = 0; i < lists && br.ok(); ++i) {
-                if (br.Bit()) SkipScalingList(br, i < 6 ? 16 : 64);
+                if (br.Bit() && !SkipScalingList(br, i < 6 ? 16 : 64)) {
+                    return Invalid("sps: delta_scale out of range");
+                }
             }
         }
     }
-    const uint32_t log2_max_frame_num = br.Ue() + 4;
-    if (log2_max_frame_num > 16) return Invalid("sps: log2_max_frame_num out of range");
+    if (br.Ue() > 12) return Invalid("sps: log2_max_frame_num out of range");
     const uint32_t poc_type = br.Ue();
     if (poc_type == 0) {
-        if (br.Ue() + 4 > 16) return Invalid("sps: log2_max_pic_order_cnt_lsb out of range");
+        if (br.Ue() > 12) return Invalid("sps: log2_max_pic_order_cnt_lsb out of range");
     } else if (poc_type == 1) {
         br.Bit();  // delta_pic_order_always_zero_flag
         br.Se();
@@ -129,10 +136,12 @@ base::Result<Sps> ParseSps(std::span<const uint8_t> nal) {
         crop_bottom = br.Ue();
     }
     if (!br.ok()) return Invalid("sps: truncated");
-    if (width_mbs > kMaxDimension / 16 || height_map_units > kMaxDimension / 16) {
+    // Field-coded pictures have two map-unit rows per frame MB row: the
+    // limit is on the frame.
+    const uint64_t frame_height_mbs = uint64_t{sps.frame_mbs_only ? 1u : 2u} * height_map_units;
+    if (width_mbs > kMaxDimension / 16 || frame_height_mbs > kMaxDimension / 16) {
         return Invalid("sps: picture size out of range");
     }
-    const uint32_t frame_height_mbs = (sps.frame_mbs_only ? 1 : 2) * height_map_units;
     // Crop units (7-19..7-22).
     uint32_t crop_x = 1, crop_y = sps.frame_mbs_only ? 1 : 2;
     if (sps.chroma_format_idc == 1) {
@@ -141,7 +150,7 @@ base::Result<Sps> ParseSps(std::span<const uint8_t> nal) {
     } else if (sps.chroma_format_idc == 2) {
         crop_x = 2;
     }
-    const uint64_t full_w = uint64_t{width_mbs} * 16, full_h = uint64_t{frame_height_mbs} * 16;
+    const uint64_t full_w = uint64_t{width_mbs} * 16, full_h = frame_height_mbs * 16;
     const uint64_t cut_w = (uint64_t{crop_left} + crop_right) * crop_x;
     const uint64_t cut_h = (uint64_t{crop_top} + crop_bottom) * crop_y;
     if (cut_w >= full_w || cut_h >= full_h) return Invalid("sps: cropping larger than the picture");

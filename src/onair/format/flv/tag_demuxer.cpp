@@ -103,10 +103,14 @@ base::Result<Demuxed> TagDemuxer::Video(const base::SharedBuffer& body, uint32_t
             if (nal_length_size_ == 4) {
                 // Validate the framing once here; every packager downstream trusts it.
                 bool idr = false;
+                size_t nals = 0;
                 auto st = codec::h264::ForEachNal(data.span(), 4, [&](std::span<const uint8_t> nal) {
+                    ++nals;
                     if (codec::h264::NalTypeOf(nal[0]) == static_cast<uint8_t>(codec::h264::NalType::kIdr)) idr = true;
                 });
                 if (!st.ok()) return st.error().Wrap("flv: AVC frame");
+                // Only zero-length units: nothing, as in the converted path.
+                if (nals == 0) return Demuxed{};
                 p.payload = data;
                 p.keyframe = frame_type == kFrameTypeKey || idr;
             } else {
