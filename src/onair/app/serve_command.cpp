@@ -11,6 +11,7 @@
 #include "onair/runtime/config.h"
 #include "onair/runtime/io_pool.h"
 #include "onair/runtime/logger.h"
+#include "onair/runtime/memory_trimmer.h"
 #include "onair/runtime/metrics.h"
 #include "onair/runtime/signals.h"
 #include "onair/server/hls/hls_service.h"
@@ -94,8 +95,11 @@ int RunServe(const ServeOptions& options) {
                                {"onair.rtmp_port", rtmp.port()},
                                {"onair.http_port", http.port()}});
 
+    runtime::MemoryTrimmer trimmer(pool.Next(), std::chrono::milliseconds(config.memory_trim_ms));
+    trimmer.Start();
     runtime::Signals signals(pool.Next(), [&] {
         log.Info("shutting down", {});
+        trimmer.Stop();
         rtmp.Stop();
         http.Stop();
         hub.EndAll();

@@ -76,6 +76,7 @@ const std::vector<Field>& Fields() {
         Str("data_dir", [](Config& c) -> std::string& { return c.data_dir; }),
         Str("public_host", [](Config& c) -> std::string& { return c.public_host; }),
         U32("threads", [](Config& c) -> uint32_t& { return c.threads; }),
+        U32("memory_trim_ms", [](Config& c) -> uint32_t& { return c.memory_trim_ms; }),
     };
     return fields;
 }

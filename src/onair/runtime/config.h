@@ -43,6 +43,7 @@ struct Config {
     std::string data_dir = "./onair-data";
     std::string public_host;                       // host printed in URLs; empty: this machine's hostname
     uint32_t threads = 0;                          // IO threads; 0: one per core
+    uint32_t memory_trim_ms = 5000;                // return free heap pages to the OS this often; 0: never
 };
 
 /// Defaults, then the YAML file (if `yaml_path` is not empty), then ONAIR_*
