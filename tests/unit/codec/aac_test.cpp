@@ -153,15 +153,14 @@ TEST(AudioSpecificConfig, HeAacExplicitSignalling) {
 }
 
 TEST(AudioSpecificConfig, EscapedObjectTypeAndExplicitRate) {
-    // Object type 31 escapes to 32 + 6 bits: 11111 001010 = 42, index 4, stereo.
+    // Object type 31 escapes to 32 + 6 bits: 11111 001010 = 42 (USAC), index 4,
+    // stereo. Parsed, then refused: ADTS cannot carry USAC.
     // 11111001 01001000 010
     const Bytes usac = {0xf9, 0x48, 0x40};
     auto u = ParseAudioSpecificConfig(usac);
-    ASSERT_TRUE(u.ok()) << u.error().message;
-    EXPECT_EQ(u->object_type, 42);
-    EXPECT_EQ(u->sample_rate, 44100u);
-    EXPECT_EQ(u->channel_config, 2);
-    EXPECT_EQ(CodecString(u.value()), "mp4a.40.42");
+    ASSERT_FALSE(u.ok());
+    EXPECT_EQ(u.error().code, base::ErrorCode::kUnsupported);
+    EXPECT_NE(u.error().message.find("42"), std::string::npos) << u.error().message;
 
     // Index 15: a 24-bit rate follows. 00010 1111 <0x00ac18 = 44056> 0010
     // 00010111 10000000 01010110 00001100 00010
@@ -209,6 +208,27 @@ TEST(AudioSpecificConfig, InvalidAndUnsupported) {
 TEST(AudioSpecificConfig, SamplesPerFrame) {
     AudioSpecificConfig c;
     EXPECT_EQ(SamplesPerFrame(c), 1024u);
+}
+
+}  // namespace
+}  // namespace onair::codec::aac
+
+namespace onair::codec::aac {
+namespace {
+
+// ER AAC-LD (23), ER AAC-ELD (39 via escape) and USAC (42) cannot be carried
+// in ADTS: refused as unsupported rather than mislabelled as AAC-LC.
+TEST(AudioSpecificConfigObjectTypes, NonAdtsObjectTypesAreUnsupported) {
+    // object type 23, index 3 (48 kHz), 2 channels: 10111 0011 0010 000
+    const uint8_t ld[] = {0xB9, 0x90};
+    auto r = ParseAudioSpecificConfig(ld);
+    ASSERT_FALSE(r.ok());
+    EXPECT_EQ(r.error().code, base::ErrorCode::kUnsupported);
+    // escape 31 + 6 bits (42-32=10): 11111 001010 0011 0010 -> USAC 48 kHz stereo
+    const uint8_t usac[] = {0xF9, 0x46, 0x40};
+    auto u = ParseAudioSpecificConfig(usac);
+    ASSERT_FALSE(u.ok());
+    EXPECT_EQ(u.error().code, base::ErrorCode::kUnsupported);
 }
 
 }  // namespace

@@ -51,6 +51,12 @@ base::Result<AudioSpecificConfig> ParseAudioSpecificConfig(std::span<const uint8
     AudioSpecificConfig c;
     c.object_type = ReadObjectType(br);
     if (c.object_type == 0) return Invalid("aac: audio object type 0");
+    if (c.object_type > 4 && c.object_type != 5 && c.object_type != 29) {
+        // ADTS (TS segments) can only signal Main, LC, SSR and LTP, with SBR/PS implicit.
+        return base::MakeError(base::ErrorCode::kUnsupported,
+                               "aac: audio object type " + std::to_string(c.object_type) +
+                                   " is not supported; publish AAC-LC or HE-AAC");
+    }
     if (!ReadSampleRate(br, c.sampling_index, c.sample_rate)) return Invalid("aac: reserved sampling frequency index");
     c.channel_config = static_cast<uint8_t>(br.Bits(4));
     if (!br.ok()) return Invalid("aac: truncated AudioSpecificConfig");
