@@ -4,7 +4,8 @@
 //   node check_playlist.mjs media FILE [--window N] [--prev-seq N] [--prev-first-uri U]
 // media: #EXTM3U first, one TARGETDURATION / MEDIA-SEQUENCE, every EXTINF
 // rounded <= TARGETDURATION, PROGRAM-DATE-TIME present, every segment has
-// EXTINF + URI, URIs "<n>.ts" numbered media-sequence + index, no ENDLIST
+// EXTINF + URI, URIs "<broadcast id>-<n>.ts" numbered media-sequence + index, one
+// broadcast id per playlist, no ENDLIST
 // (live), at most --window segments, and the media sequence never goes back
 // (--prev-seq). Discontinuities are counted (EXT-X-DISCONTINUITY and
 // DISCONTINUITY-SEQUENCE reported).
@@ -84,12 +85,15 @@ if (kind === 'multivariant') {
   if (pdt === 0) problems.push('no EXT-X-PROGRAM-DATE-TIME');
   else if (segments.length && segments[0].pdt === undefined) problems.push('first segment has no PROGRAM-DATE-TIME');
   const td = Number(target);
+  let firstId;
   segments.forEach((s, i) => {
     if (Math.round(s.duration) > td) problems.push(`segment ${s.uri}: EXTINF ${s.duration} rounds above TARGETDURATION ${td}`);
     if (!(s.duration > 0)) problems.push(`segment ${s.uri}: EXTINF ${s.duration} is not positive`);
-    const m = /^(\d+)\.ts$/.exec(s.uri);
-    if (!m) problems.push(`segment URI ${s.uri} is not <n>.ts`);
-    else if (+m[1] !== seq + i) problems.push(`segment ${i} is ${s.uri}, expected ${seq + i}.ts (media sequence ${seq})`);
+    const m = /^([0-9a-f]+-[0-9a-f]+)-(\d+)\.ts$/.exec(s.uri);
+    if (!m) problems.push(`segment URI ${s.uri} is not <broadcast id>-<n>.ts`);
+    else if (+m[2] !== seq + i) problems.push(`segment ${i} is ${s.uri}, expected ${seq + i} (media sequence ${seq})`);
+    else if (firstId === undefined) firstId = m[1];
+    else if (m[1] !== firstId) problems.push(`segment ${s.uri} has another broadcast id than ${firstId}`);
   });
   // Program date-times increase by the previous segment's duration (within 0.5 s).
   for (let i = 1; i < segments.length; i++) {

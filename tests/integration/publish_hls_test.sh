@@ -99,7 +99,12 @@ done
 segs=$(json_field "$(cat "$T/mp.json")" segments)
 ok "window slid: media sequence $first_seq -> $seq with $segs segments listed ($(json_field "$(cat "$T/mp.json")" durations))"
 # The segment that slid out stays fetchable for a moment (grace) or is gone; never a 5xx.
-code=$(fetch "$(http_base)/live/pub1/src/$first_seq.ts" "$T/old")
+# Segment names are "<broadcast id>-<n>.ts": unique per broadcast, so an immutable cached one is never stale.
+segprefix=$(grep -v '^#' "$T/mp.body" | grep . | head -1 | sed -E 's/[0-9]+\.ts$//')
+[[ $segprefix =~ ^[0-9a-f]+-[0-9a-f]+-$ ]] || fail "segment names do not carry the broadcast id: '$segprefix'"
+code=$(fetch "$(http_base)/live/pub1/src/$first_seq.ts" "$T/bare")
+[[ $code == 404 ]] || fail "a segment name without the broadcast id answered $code"
+code=$(fetch "$(http_base)/live/pub1/src/${segprefix}$first_seq.ts" "$T/old")
 [[ $code == 200 || $code == 404 ]] || fail "old segment answered $code"
 
 # --- decode and DTS continuity -----------------------------------------------

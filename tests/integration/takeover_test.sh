@@ -51,6 +51,8 @@ alive "$READER" || fail "HLS reader ended before the takeover: $(head -5 "$T/rea
 alive "$A" || fail "publisher A ended early: $(tail -3 "$T/pubA.err")"
 seq_before=$SEQ
 last_before=${LASTSEG%.ts}
+prefix_before=${last_before%-*}
+last_before=${last_before##*-}
 
 # --- B takes over ---------------------------------------------------------
 tB=$(now_ms)
@@ -77,7 +79,9 @@ done
 disc_ms=$(( $(now_ms) - tB ))
 cp "$T/pl.body" "$T/after.m3u8"
 disc_uri=$(grep -A3 '^#EXT-X-DISCONTINUITY$' "$T/after.m3u8" | grep -v '^#' | head -1 | tr -d '\r')
-(( ${disc_uri%.ts} > last_before )) || fail "the segment after the discontinuity ($disc_uri) does not follow A's last ($last_before.ts)"
+disc_name=${disc_uri%.ts}
+[[ ${disc_name%-*} == "$prefix_before" ]] || fail "the takeover started a new broadcast ($disc_uri after $prefix_before-...): it must continue the same one"
+(( ${disc_name##*-} > last_before )) || fail "the segment after the discontinuity ($disc_uri) does not follow A's last ($last_before.ts)"
 (( SEQ >= seq_before )) || fail "media sequence went back: $seq_before -> $SEQ"
 ok "EXT-X-DISCONTINUITY before $disc_uri ${disc_ms} ms after the takeover; media sequence $seq_before -> $SEQ"
 si=$(stream_info "${MEDIA%/*}/$disc_uri")

@@ -184,7 +184,7 @@ format::hls::MediaPlaylist HlsRendition::PlaylistModel() const {
     for (const auto& s : window_) {
         format::hls::MediaSegment m;
         m.duration = s.duration;
-        m.uri = std::to_string(s.sequence) + "." + ext;
+        m.uri = options_.uri_prefix + std::to_string(s.sequence) + "." + ext;
         m.discontinuity = s.discontinuity;
         m.program_date_time_ms = s.wallclock_ms;
         p.segments.push_back(std::move(m));

@@ -62,6 +62,10 @@ public:
         size_t grace_segments = 2;
         size_t max_segment_bytes = size_t{64} << 20;
         format::mpegts::MuxerOptions ts;
+        /// Put before "<sequence>.<ext>" in segment URIs. A per-broadcast
+        /// prefix keeps URIs unique across broadcasts of one channel, so an
+        /// immutable cached segment of an earlier broadcast is never served.
+        std::string uri_prefix;
     };
     struct Stats {
         uint64_t segments = 0;              // completed

@@ -92,8 +92,14 @@ http::HttpHandler MakeRoutes(ServerContext& ctx, hls::HlsService& hls) {
             auto text = channel->MediaPlaylist(parts[2]);
             return text ? Playlist(std::move(*text), playlist_max_age) : NotFound();
         }
-        const std::string_view file = parts[3];
-        if (file.size() < 4 || file.substr(file.size() - 3) != ".ts") return NotFound();
+        // "<broadcast id>-<sequence>.ts": a segment of an earlier broadcast
+        // of this channel is a 404, never another broadcast's bytes.
+        std::string_view file = parts[3];
+        const std::string& prefix = channel->segment_prefix();
+        if (file.size() < prefix.size() + 4 || file.substr(0, prefix.size()) != prefix ||
+            file.substr(file.size() - 3) != ".ts")
+            return NotFound();
+        file.remove_prefix(prefix.size());
         uint64_t seq = 0;
         const auto digits = file.substr(0, file.size() - 3);
         auto [ptr, ec] = std::from_chars(digits.data(), digits.data() + digits.size(), seq);

@@ -8,8 +8,9 @@
 namespace onair::server::hls {
 
 namespace {
-packager::HlsRendition::Options RenditionOptions(const HlsOptions& o) {
+packager::HlsRendition::Options RenditionOptions(const HlsOptions& o, const std::string& prefix) {
     packager::HlsRendition::Options r;
+    r.uri_prefix = prefix;
     r.window_segments = o.window_segments;
     r.target_duration = o.segment_target_ticks;
     return r;
@@ -21,8 +22,10 @@ int64_t WallClockMs() {
 }
 }  // namespace
 
-HlsChannel::HlsChannel(std::string channel, const HlsOptions& options)
-    : channel_(std::move(channel)), source_(RenditionOptions(options)) {}
+HlsChannel::HlsChannel(std::string channel, std::string_view broadcast_id, const HlsOptions& options)
+    : channel_(std::move(channel)),
+      segment_prefix_(std::string(broadcast_id) + "-"),
+      source_(RenditionOptions(options, segment_prefix_)) {}
 
 void HlsChannel::OnItem(const router::StreamItem& item) {
     using Kind = router::StreamItem::Kind;

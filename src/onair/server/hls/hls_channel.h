@@ -22,7 +22,8 @@ struct HlsOptions {
 /// publisher's thread, read by HTTP handlers on any thread.
 class HlsChannel final : public router::Subscriber {
 public:
-    HlsChannel(std::string channel, const HlsOptions& options);
+    /// `broadcast_id` scopes the segment URIs ("<broadcast_id>-<n>.ts").
+    HlsChannel(std::string channel, std::string_view broadcast_id, const HlsOptions& options);
 
     void OnItem(const router::StreamItem& item) override;
 
@@ -32,10 +33,13 @@ public:
     std::optional<base::SharedBuffer> Segment(std::string_view rendition, uint64_t sequence) const;
 
     const std::string& channel() const { return channel_; }
+    /// What every segment file name of this broadcast starts with.
+    const std::string& segment_prefix() const { return segment_prefix_; }
     bool ended() const;
 
 private:
     const std::string channel_;
+    const std::string segment_prefix_;
     mutable std::mutex mu_;
     packager::HlsRendition source_;
     std::optional<media::CodecConfig> video_;

@@ -7,7 +7,7 @@ HlsService::HlsService(const HlsOptions& options, std::chrono::seconds linger)
     : options_(options), linger_(linger) {}
 
 void HlsService::OnBroadcastStarted(const std::shared_ptr<router::Broadcast>& broadcast) {
-    auto channel = std::make_shared<HlsChannel>(broadcast->channel(), options_);
+    auto channel = std::make_shared<HlsChannel>(broadcast->channel(), broadcast->id(), options_);
     {
         std::lock_guard lock(mu_);
         PurgeLocked(std::chrono::steady_clock::now());
