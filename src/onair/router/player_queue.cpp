@@ -6,7 +6,7 @@ namespace onair::router {
 PlayerQueue::PlayerQueue(size_t max_bytes, std::function<void()> wake)
     : max_bytes_(max_bytes), wake_(std::move(wake)) {}
 
-void PlayerQueue::DropAllLocked() {
+uint64_t PlayerQueue::DropAllLocked() {
     uint64_t dropped = 0;
     std::deque<StreamItem> kept;
     for (auto& it : items_) {
@@ -17,6 +17,7 @@ void PlayerQueue::DropAllLocked() {
     bytes_ = 0;
     for (const auto& it : items_) bytes_ += it.Cost();
     dropped_.fetch_add(dropped, std::memory_order_relaxed);
+    return dropped;
 }
 
 void PlayerQueue::OnItem(const StreamItem& item) {
@@ -33,15 +34,20 @@ void PlayerQueue::OnItem(const StreamItem& item) {
                     waiting_for_keyframe_ = false;
                 } else {
                     dropped_.fetch_add(1, std::memory_order_relaxed);
+                    if (on_drop_) on_drop_(1, false);
                     return;
                 }
             }
             if (bytes_ + item.Cost() > max_bytes_) {
-                DropAllLocked();
+                const uint64_t discarded = DropAllLocked();
                 skips_.fetch_add(1, std::memory_order_relaxed);
-                dropped_.fetch_add(1, std::memory_order_relaxed);
                 waiting_for_keyframe_ = true;
-                if (!((video && item.packet.keyframe) || (!has_video_ && !video))) return;
+                if (!((video && item.packet.keyframe) || (!has_video_ && !video))) {
+                    dropped_.fetch_add(1, std::memory_order_relaxed);
+                    if (on_drop_) on_drop_(discarded + 1, true);
+                    return;
+                }
+                if (on_drop_) on_drop_(discarded, true);
                 waiting_for_keyframe_ = false;
             }
         }

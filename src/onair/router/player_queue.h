@@ -25,6 +25,14 @@ public:
     /// to the consumer's executor.
     PlayerQueue(size_t max_bytes, std::function<void()> wake);
 
+    /// Called on the producer's thread, with the broadcast's lock held, each
+    /// time packets are discarded: `frames` discarded now, `skip` true when
+    /// the queue overflowed (rather than a frame dropped while waiting for
+    /// the next keyframe). Must be cheap and must not block. Set it before
+    /// the queue is subscribed.
+    using DropObserver = std::function<void(uint64_t frames, bool skip)>;
+    void SetDropObserver(DropObserver observer) { on_drop_ = std::move(observer); }
+
     void OnItem(const StreamItem& item) override;
 
     /// Moves every queued item to `out` (appending). Returns the count.
@@ -36,10 +44,11 @@ public:
     bool ended() const;
 
 private:
-    void DropAllLocked();
+    uint64_t DropAllLocked();  // returns the packets discarded
 
     const size_t max_bytes_;
     const std::function<void()> wake_;
+    DropObserver on_drop_;
     mutable std::mutex mu_;
     std::deque<StreamItem> items_;
     size_t bytes_ = 0;

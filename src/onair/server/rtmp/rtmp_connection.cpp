@@ -190,18 +190,6 @@ void RtmpConnection::AppendPlayerItems() {
         }
     }
     drained_.clear();
-    const uint64_t drops = queue_->dropped_packets();
-    if (drops > reported_drops_) {
-        ctx_.counters.frames_dropped.Inc(drops - reported_drops_);
-        reported_drops_ = drops;
-    }
-    const uint64_t skips = queue_->skips();
-    if (skips > reported_skips_) {
-        ctx_.counters.player_skips.Inc(skips - reported_skips_);
-        reported_skips_ = skips;
-        log_.Warn("slow player skipped to the next keyframe",
-                  {{"client.ip", client_ip_}, {"onair.frames_dropped", drops}});
-    }
 }
 
 awaitable<void> RtmpConnection::WriteLoop() {
@@ -345,6 +333,15 @@ void RtmpConnection::OnPlay(uint32_t stream_id, const std::string& name) {
         asio::post(ex, [weak] {
             if (auto self = weak.lock()) self->Wake();
         });
+    });
+    // Counted where the frames are discarded (the publisher's thread): a
+    // player stuck in a write is exactly the one whose drops must show.
+    queue_->SetDropObserver([&counters = ctx_.counters, ip = client_ip_, channel](uint64_t frames, bool skip) {
+        counters.frames_dropped.Inc(frames);
+        if (!skip) return;
+        counters.player_skips.Inc();
+        runtime::Logger("rtmp").Warn("slow player skipped to the next keyframe",
+                                     {{"client.ip", ip}, {"onair.channel", channel}, {"onair.frames_dropped", frames}});
     });
     session_.AcceptPlay(stream_id, pending_);
     broadcast->Subscribe(queue_, ctx_.config.rtmp.gop_cache);

@@ -83,8 +83,6 @@ private:
     std::shared_ptr<const media::CodecConfig> play_audio_config_;
     std::vector<router::StreamItem> drained_;
     uint32_t last_sent_ms_ = 0;
-    uint64_t reported_drops_ = 0;
-    uint64_t reported_skips_ = 0;
 };
 
 }  // namespace onair::server::rtmp
