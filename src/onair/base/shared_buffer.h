@@ -30,9 +30,7 @@ public:
         return Copy(std::span<const uint8_t>(reinterpret_cast<const uint8_t*>(s.data()), s.size()));
     }
 
-    /// Never null: an empty buffer points at a static byte, so indexing code
-    /// has no null branch (and GCC's -Wnull-dereference stays quiet).
-    const uint8_t* data() const { return storage_ ? storage_->data() + off_ : &kEmptyByte; }
+    const uint8_t* data() const { return storage_ ? storage_->data() + off_ : nullptr; }
     size_t size() const { return len_; }
     bool empty() const { return len_ == 0; }
     std::span<const uint8_t> span() const { return {data(), len_}; }
@@ -55,7 +53,6 @@ public:
     long use_count() const { return storage_.use_count(); }
 
 private:
-    static constexpr uint8_t kEmptyByte = 0;
     std::shared_ptr<const std::vector<uint8_t>> storage_;
     size_t off_ = 0;
     size_t len_ = 0;

@@ -32,7 +32,9 @@ void PlayerQueue::OnItem(const StreamItem& item) {
                 // Audio-only streams resume at once; video streams at a keyframe.
                 if ((video && item.packet.keyframe) || (!has_video_ && !video)) {
                     waiting_for_keyframe_ = false;
+                    joining_ = false;
                 } else {
+                    if (joining_) return;  // not yet started: nothing was lost
                     dropped_.fetch_add(1, std::memory_order_relaxed);
                     if (on_drop_) on_drop_(1, false);
                     return;
@@ -60,6 +62,12 @@ void PlayerQueue::OnItem(const StreamItem& item) {
         }
     }
     if (wake && wake_) wake_();
+}
+
+void PlayerQueue::StartAtNextKeyframe() {
+    std::lock_guard lock(mu_);
+    waiting_for_keyframe_ = true;
+    joining_ = true;
 }
 
 size_t PlayerQueue::Drain(std::vector<StreamItem>& out) {

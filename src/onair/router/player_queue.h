@@ -35,6 +35,10 @@ public:
 
     void OnItem(const StreamItem& item) override;
 
+    /// Discards packets until the next video keyframe (a player that joins
+    /// without the GOP cache must not start in the middle of a GOP).
+    void StartAtNextKeyframe();
+
     /// Moves every queued item to `out` (appending). Returns the count.
     size_t Drain(std::vector<StreamItem>& out);
 
@@ -53,6 +57,7 @@ private:
     std::deque<StreamItem> items_;
     size_t bytes_ = 0;
     bool waiting_for_keyframe_ = false;
+    bool joining_ = false;  // waiting for the first keyframe after joining
     bool wake_pending_ = false;
     bool ended_ = false;
     bool has_video_ = false;

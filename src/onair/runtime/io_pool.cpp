@@ -6,7 +6,7 @@ namespace onair::runtime {
 IoPool::IoPool(unsigned threads) {
     if (threads == 0) threads = std::max(1u, std::thread::hardware_concurrency());
     for (unsigned i = 0; i < threads; ++i) {
-        contexts_.push_back(std::make_unique<boost::asio::io_context>(1));
+        contexts_.push_back(std::make_unique<Context>(1));
         guards_.push_back(boost::asio::make_work_guard(*contexts_.back()));
     }
 }
@@ -14,6 +14,11 @@ IoPool::IoPool(unsigned threads) {
 IoPool::~IoPool() {
     Stop();
     Join();
+    // Two phases: first every context drops its pending operations (sockets
+    // they own may belong to other contexts, still whole), then all go.
+    guards_.clear();
+    for (auto& ctx : contexts_) ctx->ShutdownServices();
+    contexts_.clear();
 }
 
 boost::asio::io_context& IoPool::Next() { return *contexts_[next_.fetch_add(1) % contexts_.size()]; }

@@ -30,8 +30,16 @@ public:
     void Join();
 
 private:
+    /// An io_context whose services can be shut down before any context of
+    /// the pool is destroyed: an operation pending on one context (an accept)
+    /// may own a socket of another, and must never outlive that one's services.
+    class Context : public boost::asio::io_context {
+    public:
+        using boost::asio::io_context::io_context;
+        void ShutdownServices() { shutdown(); }
+    };
     using Guard = boost::asio::executor_work_guard<boost::asio::io_context::executor_type>;
-    std::vector<std::unique_ptr<boost::asio::io_context>> contexts_;
+    std::vector<std::unique_ptr<Context>> contexts_;
     std::vector<Guard> guards_;
     std::vector<std::thread> threads_;
     std::atomic<size_t> next_{0};

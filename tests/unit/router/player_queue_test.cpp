@@ -101,3 +101,42 @@ TEST(PlayerQueue, EndStopsFurtherItems) {
 
 }  // namespace
 }  // namespace onair::router
+
+namespace onair::router {
+namespace {
+
+StreamItem PacketItem(bool video, bool keyframe, int64_t dts) {
+    StreamItem item;
+    item.kind = StreamItem::Kind::kPacket;
+    item.packet.kind = video ? media::TrackKind::kVideo : media::TrackKind::kAudio;
+    item.packet.keyframe = keyframe;
+    item.packet.dts = item.packet.pts = dts;
+    item.packet.payload = base::SharedBuffer::Copy(std::string_view("xxxx"));
+    return item;
+}
+
+// Without the GOP cache a joining player starts at the next keyframe, and
+// what it skipped before that is not counted as dropped.
+TEST(PlayerQueueJoin, StartsAtNextKeyframeWithoutCountingDrops) {
+    PlayerQueue q(1 << 20, [] {});
+    StreamItem config;
+    config.kind = StreamItem::Kind::kVideoConfig;
+    config.config = std::make_shared<const media::CodecConfig>();
+    q.OnItem(config);
+    q.StartAtNextKeyframe();
+    q.OnItem(PacketItem(true, false, 1));
+    q.OnItem(PacketItem(false, true, 2));
+    q.OnItem(PacketItem(true, true, 3));
+    q.OnItem(PacketItem(true, false, 4));
+    std::vector<StreamItem> out;
+    q.Drain(out);
+    ASSERT_EQ(out.size(), 3u);
+    EXPECT_EQ(out[0].kind, StreamItem::Kind::kVideoConfig);
+    EXPECT_TRUE(out[1].packet.keyframe);
+    EXPECT_EQ(out[1].packet.dts, 3);
+    EXPECT_EQ(out[2].packet.dts, 4);
+    EXPECT_EQ(q.dropped_packets(), 0u);
+}
+
+}  // namespace
+}  // namespace onair::router

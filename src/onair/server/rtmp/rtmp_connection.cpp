@@ -344,6 +344,7 @@ void RtmpConnection::OnPlay(uint32_t stream_id, const std::string& name) {
                                      {{"client.ip", ip}, {"onair.channel", channel}, {"onair.frames_dropped", frames}});
     });
     session_.AcceptPlay(stream_id, pending_);
+    if (!ctx_.config.rtmp.gop_cache) queue_->StartAtNextKeyframe();
     broadcast->Subscribe(queue_, ctx_.config.rtmp.gop_cache);
     ctx_.counters.rtmp_players.Inc();
     log_.Info("play started", {{"client.ip", client_ip_}, {"onair.channel", channel},
