@@ -143,7 +143,9 @@ run_server() {
   play_url="rtmp://127.0.0.1:$rtmp_port/live/bench"
   sleep 1
   local idle_rss; idle_rss=$(tree_rss "$SERVER_PID")
-  taskset -c 1 ffmpeg -v error -re -stream_loop -1 -i "$SRC" -c copy -f flv "$publish_url" </dev/null &
+  # ffmpeg names the publish URL (the stream key) in its errors: keep them in the work dir.
+  taskset -c 1 ffmpeg -v error -re -stream_loop -1 -i "$SRC" -c copy -f flv "$publish_url" </dev/null \
+    2>"$WORK/publisher-$name.log" &
   local pub=$!
   PIDS+=("$pub")
   local first; first=$(first_hls "$hls_url")
@@ -151,10 +153,18 @@ run_server() {
   for n in $N_LIST; do
     local t0 t1 r out
     t0=$(tree_ticks "$SERVER_PID")
-    out=$(taskset -c 1 "$BENCH" --rtmp-players "$n" --url-rtmp "$play_url" --duration "$DURATION" \
-          --ramp-per-second 1000 --read-batch-ms "$BATCH_MS" --json)
+    taskset -c 1 "$BENCH" --rtmp-players "$n" --url-rtmp "$play_url" --duration "$DURATION" \
+      --ramp-per-second 1000 --read-batch-ms "$BATCH_MS" --json > "$WORK/bench.json" &
+    local bench_pid=$! peak=0
+    # RSS while the players are connected: the peak of one sample a second.
+    while kill -0 "$bench_pid" 2>/dev/null; do
+      r=$(tree_rss "$SERVER_PID"); (( r > peak )) && peak=$r
+      sleep 1
+    done
+    wait "$bench_pid"
+    out=$(cat "$WORK/bench.json")
     t1=$(tree_ticks "$SERVER_PID")
-    r=$(tree_rss "$SERVER_PID")
+    r=$peak
     local secs; secs=$(node -e "console.log(JSON.parse(process.argv[1]).seconds)" "$out")
     node -e '
       const [name,n,out,ticks,hz,secs,rss,idle,first]=process.argv.slice(1);
