@@ -36,6 +36,11 @@ public:
     bool Write(uint32_t csid, uint8_t type, uint32_t timestamp, uint32_t stream_id,
                std::span<const base::SharedBuffer> payload_parts, base::OutBuffers& out);
 
+    /// The caller wrote a message on `csid` itself (pre-chunked bytes that
+    /// begin with a type-0 header): the next message there starts with
+    /// type 0 again, which is valid whatever the peer's state.
+    void Forget(uint32_t csid) { streams_.erase(csid); }
+
     /// Same, copying `payload` (control and command messages).
     bool Write(uint32_t csid, uint8_t type, uint32_t timestamp, uint32_t stream_id,
                std::span<const uint8_t> payload, base::OutBuffers& out);

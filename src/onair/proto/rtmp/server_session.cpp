@@ -169,6 +169,23 @@ void ServerSession::SendMedia(uint32_t stream_id, uint8_t type, uint32_t timesta
     writer_.Write(csid, type, timestamp, stream_id, parts, out);
 }
 
+void ServerSession::SendEncodedMedia(uint8_t type, const base::SharedBuffer& encoded, base::OutBuffers& out) {
+    writer_.Forget(type == kAudio ? kAudioCsid : type == kVideo ? kVideoCsid : kStatusCsid);
+    out.AppendShared(encoded);
+}
+
+base::SharedBuffer EncodeStandalone(uint8_t type, uint32_t timestamp, uint32_t stream_id, uint32_t chunk_size,
+                                    std::span<const base::SharedBuffer> parts) {
+    // A fresh writer starts every chunk stream with a type-0 header, so the
+    // bytes depend on nothing but the message and the chunk size.
+    ChunkWriter writer;
+    writer.SetChunkSize(chunk_size);
+    base::OutBuffers out;
+    const uint32_t csid = type == kAudio ? kAudioCsid : type == kVideo ? kVideoCsid : kStatusCsid;
+    if (!writer.Write(csid, type, timestamp, stream_id, parts, out)) return {};
+    return base::SharedBuffer::Adopt(out.Flatten());
+}
+
 void ServerSession::SendPingRequest(uint32_t time, base::OutBuffers& out) {
     SendControl(kUserControl, PingRequest(time), out);
 }

@@ -69,6 +69,10 @@ public:
     void SendUnpublishNotify(uint32_t stream_id, base::OutBuffers& out);
     /// One audio (8), video (9) or data (18) message to a player, chunked
     /// without copying `parts` (audio on csid 6, video on 7, data on 5).
+    /// Appends a media message already chunked by EncodeStandalone() with
+    /// this session's chunk size (shared by every player, not copied).
+    void SendEncodedMedia(uint8_t type, const base::SharedBuffer& encoded, base::OutBuffers& out);
+    uint32_t out_chunk_size() const { return writer_.chunk_size(); }
     void SendMedia(uint32_t stream_id, uint8_t type, uint32_t timestamp, std::span<const base::SharedBuffer> parts,
                    base::OutBuffers& out);
     void SendPingRequest(uint32_t time, base::OutBuffers& out);
@@ -116,5 +120,14 @@ private:
     std::map<uint32_t, StreamState> streams_;
     bool fc_publish_ = false;
 };
+
+/// One media message chunked on its own (type-0 header, type-3
+/// continuations with the extended timestamp when needed), on the chunk
+/// stream ServerSession::SendMedia uses for `type`. The bytes do not depend
+/// on a connection's chunk-stream state, so they are made once and sent to
+/// every player with the same chunk size and message stream id. Empty when
+/// the message cannot be chunked (longer than 0xFFFFFF bytes).
+base::SharedBuffer EncodeStandalone(uint8_t type, uint32_t timestamp, uint32_t stream_id, uint32_t chunk_size,
+                                    std::span<const base::SharedBuffer> parts);
 
 }  // namespace onair::proto::rtmp

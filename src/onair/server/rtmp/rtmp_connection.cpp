@@ -1,6 +1,8 @@
 // SPDX-License-Identifier: Apache-2.0
 #include "onair/server/rtmp/rtmp_connection.h"
 
+#include "onair/server/rtmp/media_chunk_cache.h"
+
 #include <array>
 #include <boost/asio/co_spawn.hpp>
 #include <boost/asio/detached.hpp>
@@ -172,14 +174,17 @@ void RtmpConnection::AppendPlayerItems() {
             case Kind::kPacket: {
                 const auto& p = item.packet;
                 last_sent_ms_ = static_cast<uint32_t>(media::TicksToMs(p.dts));
-                if (p.kind == media::TrackKind::kVideo) {
-                    std::array<base::SharedBuffer, 2> parts{format::flv::VideoTagHeader(p), p.payload};
-                    session_.SendMedia(play_stream_id_, 9, last_sent_ms_, parts, pending_);
-                } else if (play_audio_config_) {
-                    std::array<base::SharedBuffer, 2> parts{format::flv::AudioTagHeader(*play_audio_config_),
-                                                            p.payload};
-                    session_.SendMedia(play_stream_id_, 8, last_sent_ms_, parts, pending_);
-                }
+                const bool video = p.kind == media::TrackKind::kVideo;
+                if (!video && !play_audio_config_) break;
+                const uint8_t type = video ? 9 : 8;
+                std::array<base::SharedBuffer, 2> parts{
+                    video ? format::flv::VideoTagHeader(p) : format::flv::AudioTagHeader(*play_audio_config_),
+                    p.payload};
+                // Chunked once for all players on this thread (see MediaChunkCache).
+                base::SharedBuffer encoded = MediaChunkCache::ForThisThread().Get(
+                    p.payload, type, last_sent_ms_, play_stream_id_, session_.out_chunk_size(), parts);
+                if (!encoded.empty()) session_.SendEncodedMedia(type, encoded, pending_);
+                else session_.SendMedia(play_stream_id_, type, last_sent_ms_, parts, pending_);
                 break;
             }
             case Kind::kEnd:

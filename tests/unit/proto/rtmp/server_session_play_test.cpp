@@ -111,6 +111,50 @@ TEST(ServerSessionPlay, PlayAcceptedLikeFmsAndSrs) {
     EXPECT_EQ(Find<Ev::DeletePlay>(f.events)->stream_id, 1u);
 }
 
+TEST(ServerSessionPlay, PreChunkedMediaInterleavesWithTheSessionsOwnChunking) {
+    // A message chunked once by EncodeStandalone (shared by every player)
+    // and the session's own header-compressed messages on the same chunk
+    // stream decode in order, also with extended timestamps.
+    Fixture f;
+    f.Connect();
+    ASSERT_TRUE(f.Feed(f.client.Command(8, 1, "play", 0, {Value::Null(), Value::String("studio")})).ok());
+    f.session.AcceptPlay(1, f.out);
+    ASSERT_EQ(f.client.Receive(f.out).size(), 5u);
+    const auto header = base::SharedBuffer::Copy(Bytes{0x27, 0x01, 0, 0, 0});
+    const uint32_t chunk = f.session.out_chunk_size();
+    struct Sent {
+        uint32_t ts;
+        size_t size;
+        bool encoded;
+    };
+    const Sent plan[] = {{40, 9000, false}, {73, 9000, true},       {106, 9000, false},  {139, 100, false},
+                         {172, 100, true},  {0xFFFFF0, 9000, true}, {0x1000010, 9000, false},
+                         {0x1000043, 5000, true}, {0x1000076, 5000, false}};
+    for (const auto& m : plan) {
+        const auto body = base::SharedBuffer::Copy(Bytes(m.size, static_cast<uint8_t>(m.ts)));
+        const std::array<base::SharedBuffer, 2> parts{header, body};
+        if (m.encoded) {
+            const auto bytes = EncodeStandalone(kVideo, m.ts, 1, chunk, parts);
+            ASSERT_FALSE(bytes.empty());
+            f.session.SendEncodedMedia(kVideo, bytes, f.out);
+        } else {
+            f.session.SendMedia(1, kVideo, m.ts, parts, f.out);
+        }
+    }
+    const auto replies = f.client.Receive(f.out);
+    ASSERT_EQ(replies.size(), std::size(plan));
+    for (size_t i = 0; i < std::size(plan); ++i) {
+        SCOPED_TRACE(i);
+        EXPECT_EQ(replies[i].csid, kVideoCsid);
+        EXPECT_EQ(replies[i].type, kVideo);
+        EXPECT_EQ(replies[i].stream_id, 1u);
+        EXPECT_EQ(replies[i].timestamp, plan[i].ts);
+        ASSERT_EQ(replies[i].payload.size(), plan[i].size + 5);
+        EXPECT_EQ(replies[i].payload.data()[5], static_cast<uint8_t>(plan[i].ts));
+        EXPECT_EQ(replies[i].payload.data()[plan[i].size + 4], static_cast<uint8_t>(plan[i].ts));
+    }
+}
+
 TEST(ServerSessionPlay, RejectPlayAndCloseStream) {
     Fixture f;
     f.Connect();
