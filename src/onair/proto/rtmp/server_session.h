@@ -67,12 +67,12 @@ public:
     void RejectPlay(uint32_t stream_id, std::string_view code, std::string_view description, base::OutBuffers& out);
     /// NetStream.Play.UnpublishNotify then StreamEOF: the broadcast ended.
     void SendUnpublishNotify(uint32_t stream_id, base::OutBuffers& out);
-    /// One audio (8), video (9) or data (18) message to a player, chunked
-    /// without copying `parts` (audio on csid 6, video on 7, data on 5).
     /// Appends a media message already chunked by EncodeStandalone() with
     /// this session's chunk size (shared by every player, not copied).
     void SendEncodedMedia(uint8_t type, const base::SharedBuffer& encoded, base::OutBuffers& out);
     uint32_t out_chunk_size() const { return writer_.chunk_size(); }
+    /// One audio (8), video (9) or data (18) message to a player, chunked
+    /// without copying `parts` (audio on csid 6, video on 7, data on 5).
     void SendMedia(uint32_t stream_id, uint8_t type, uint32_t timestamp, std::span<const base::SharedBuffer> parts,
                    base::OutBuffers& out);
     void SendPingRequest(uint32_t time, base::OutBuffers& out);

@@ -15,7 +15,9 @@ namespace onair::server::rtmp {
 /// frame twice. Keyed by the payload buffer itself (an entry keeps it alive,
 /// so its address cannot be reused by another packet) plus the header
 /// fields. Bounded: a ring of the last kEntries messages; a player replaying
-/// older ones (a GOP cache join) misses and they are chunked again.
+/// older ones (a GOP cache join) misses and they are chunked again. The
+/// ring keeps up to kEntries payloads (and their chunked copies) alive after
+/// every player has sent them: a few MB per IO thread at web bitrates.
 /// One per thread; not thread-safe.
 class MediaChunkCache {
 public:
