@@ -5,9 +5,8 @@
 
 namespace onair::server::rtmp {
 
-base::SharedBuffer MediaChunkCache::Get(const base::SharedBuffer& payload, uint8_t type, uint32_t timestamp,
-                                        uint32_t stream_id, uint32_t chunk_size,
-                                        std::span<const base::SharedBuffer> parts) {
+base::SharedBuffer MediaChunkCache::Find(const base::SharedBuffer& payload, uint8_t type, uint32_t timestamp,
+                                         uint32_t stream_id, uint32_t chunk_size) {
     // Newest first: every player asks for the message just published.
     for (size_t i = 1; i <= kEntries; ++i) {
         const Entry& e = ring_[(next_ + kEntries - i) % kEntries];
@@ -18,6 +17,12 @@ base::SharedBuffer MediaChunkCache::Get(const base::SharedBuffer& payload, uint8
             return e.encoded;
         }
     }
+    return {};
+}
+
+base::SharedBuffer MediaChunkCache::Insert(const base::SharedBuffer& payload, uint8_t type, uint32_t timestamp,
+                                           uint32_t stream_id, uint32_t chunk_size,
+                                           std::span<const base::SharedBuffer> parts) {
     ++misses_;
     base::SharedBuffer encoded = proto::rtmp::EncodeStandalone(type, timestamp, stream_id, chunk_size, parts);
     if (encoded.empty() || payload.empty()) return encoded;

@@ -23,10 +23,16 @@ class MediaChunkCache {
 public:
     static constexpr size_t kEntries = 256;  // ~6 s of a 30 fps + AAC stream: a GOP-cache replay hits too
 
-    /// The message's chunked bytes; `parts` are the FLV tag header and the
-    /// payload (`payload` is parts' shared body, used as the key).
+    /// The message's chunked bytes. `payload` (the packet's shared body) is
+    /// the key; `make_parts()` returns the FLV tag header and the payload,
+    /// and is only called on a miss, so a hit allocates nothing.
+    template <typename MakeParts>
     base::SharedBuffer Get(const base::SharedBuffer& payload, uint8_t type, uint32_t timestamp,
-                           uint32_t stream_id, uint32_t chunk_size, std::span<const base::SharedBuffer> parts);
+                           uint32_t stream_id, uint32_t chunk_size, MakeParts&& make_parts) {
+        if (auto hit = Find(payload, type, timestamp, stream_id, chunk_size); !hit.empty()) return hit;
+        const auto parts = make_parts();
+        return Insert(payload, type, timestamp, stream_id, chunk_size, parts);
+    }
 
     uint64_t hits() const { return hits_; }
     uint64_t misses() const { return misses_; }
@@ -34,6 +40,11 @@ public:
     static MediaChunkCache& ForThisThread();
 
 private:
+    base::SharedBuffer Find(const base::SharedBuffer& payload, uint8_t type, uint32_t timestamp,
+                            uint32_t stream_id, uint32_t chunk_size);
+    base::SharedBuffer Insert(const base::SharedBuffer& payload, uint8_t type, uint32_t timestamp,
+                              uint32_t stream_id, uint32_t chunk_size, std::span<const base::SharedBuffer> parts);
+
     struct Entry {
         base::SharedBuffer payload;
         base::SharedBuffer encoded;

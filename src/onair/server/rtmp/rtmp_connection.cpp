@@ -177,14 +177,16 @@ void RtmpConnection::AppendPlayerItems() {
                 const bool video = p.kind == media::TrackKind::kVideo;
                 if (!video && !play_audio_config_) break;
                 const uint8_t type = video ? 9 : 8;
-                std::array<base::SharedBuffer, 2> parts{
-                    video ? format::flv::VideoTagHeader(p) : format::flv::AudioTagHeader(*play_audio_config_),
-                    p.payload};
+                auto make_parts = [&] {
+                    return std::array<base::SharedBuffer, 2>{
+                        video ? format::flv::VideoTagHeader(p) : format::flv::AudioTagHeader(*play_audio_config_),
+                        p.payload};
+                };
                 // Chunked once for all players on this thread (see MediaChunkCache).
                 base::SharedBuffer encoded = MediaChunkCache::ForThisThread().Get(
-                    p.payload, type, last_sent_ms_, play_stream_id_, session_.out_chunk_size(), parts);
+                    p.payload, type, last_sent_ms_, play_stream_id_, session_.out_chunk_size(), make_parts);
                 if (!encoded.empty()) session_.SendEncodedMedia(type, encoded, pending_);
-                else session_.SendMedia(play_stream_id_, type, last_sent_ms_, parts, pending_);
+                else session_.SendMedia(play_stream_id_, type, last_sent_ms_, make_parts(), pending_);
                 break;
             }
             case Kind::kEnd:
