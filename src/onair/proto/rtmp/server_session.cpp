@@ -6,6 +6,13 @@
 
 namespace onair::proto::rtmp {
 
+namespace {
+
+// The chunk stream a player's media message travels on.
+uint32_t MediaCsid(uint8_t type) { return type == kAudio ? kAudioCsid : type == kVideo ? kVideoCsid : kStatusCsid; }
+
+}  // namespace
+
 using amf0::Value;
 
 ServerSession::ServerSession(const SessionLimits& limits)
@@ -165,12 +172,11 @@ void ServerSession::SendUnpublishNotify(uint32_t stream_id, base::OutBuffers& ou
 
 void ServerSession::SendMedia(uint32_t stream_id, uint8_t type, uint32_t timestamp,
                               std::span<const base::SharedBuffer> parts, base::OutBuffers& out) {
-    const uint32_t csid = type == kAudio ? kAudioCsid : type == kVideo ? kVideoCsid : kStatusCsid;
-    writer_.Write(csid, type, timestamp, stream_id, parts, out);
+    writer_.Write(MediaCsid(type), type, timestamp, stream_id, parts, out);
 }
 
 void ServerSession::SendEncodedMedia(uint8_t type, const base::SharedBuffer& encoded, base::OutBuffers& out) {
-    writer_.Forget(type == kAudio ? kAudioCsid : type == kVideo ? kVideoCsid : kStatusCsid);
+    writer_.Forget(MediaCsid(type));
     out.AppendShared(encoded);
 }
 
@@ -181,8 +187,7 @@ base::SharedBuffer EncodeStandalone(uint8_t type, uint32_t timestamp, uint32_t s
     ChunkWriter writer;
     writer.SetChunkSize(chunk_size);
     base::OutBuffers out;
-    const uint32_t csid = type == kAudio ? kAudioCsid : type == kVideo ? kVideoCsid : kStatusCsid;
-    if (!writer.Write(csid, type, timestamp, stream_id, parts, out)) return {};
+    if (!writer.Write(MediaCsid(type), type, timestamp, stream_id, parts, out)) return {};
     return base::SharedBuffer::Adopt(out.Flatten());
 }
 

@@ -13,7 +13,6 @@ base::SharedBuffer MediaChunkCache::Find(const base::SharedBuffer& payload, uint
         if (e.encoded.empty()) break;
         if (e.payload.data() == payload.data() && e.payload.size() == payload.size() && e.type == type &&
             e.timestamp == timestamp && e.stream_id == stream_id && e.chunk_size == chunk_size) {
-            ++hits_;
             return e.encoded;
         }
     }
@@ -23,7 +22,6 @@ base::SharedBuffer MediaChunkCache::Find(const base::SharedBuffer& payload, uint
 base::SharedBuffer MediaChunkCache::Insert(const base::SharedBuffer& payload, uint8_t type, uint32_t timestamp,
                                            uint32_t stream_id, uint32_t chunk_size,
                                            std::span<const base::SharedBuffer> parts) {
-    ++misses_;
     base::SharedBuffer encoded = proto::rtmp::EncodeStandalone(type, timestamp, stream_id, chunk_size, parts);
     if (encoded.empty() || payload.empty()) return encoded;
     ring_[next_] = Entry{payload, encoded, timestamp, stream_id, chunk_size, type};

@@ -34,9 +34,6 @@ public:
         return Insert(payload, type, timestamp, stream_id, chunk_size, parts);
     }
 
-    uint64_t hits() const { return hits_; }
-    uint64_t misses() const { return misses_; }
-
     static MediaChunkCache& ForThisThread();
 
 private:
@@ -55,8 +52,6 @@ private:
     };
     std::array<Entry, kEntries> ring_{};
     size_t next_ = 0;
-    uint64_t hits_ = 0;
-    uint64_t misses_ = 0;
 };
 
 }  // namespace onair::server::rtmp

@@ -1,8 +1,6 @@
 // SPDX-License-Identifier: Apache-2.0
 #include "onair/server/rtmp/rtmp_connection.h"
 
-#include "onair/server/rtmp/media_chunk_cache.h"
-
 #include <array>
 #include <boost/asio/co_spawn.hpp>
 #include <boost/asio/detached.hpp>
@@ -14,6 +12,7 @@
 
 #include "onair/format/flv/tag_builder.h"
 #include "onair/proto/rtmp/handshake.h"
+#include "onair/server/rtmp/media_chunk_cache.h"
 
 namespace onair::server::rtmp {
 
@@ -182,11 +181,11 @@ void RtmpConnection::AppendPlayerItems() {
                         video ? format::flv::VideoTagHeader(p) : format::flv::AudioTagHeader(*play_audio_config_),
                         p.payload};
                 };
-                // Chunked once for all players on this thread (see MediaChunkCache).
+                // Chunked once for all players on this thread (see MediaChunkCache);
+                // empty only for a message RTMP cannot carry (over 16 MiB).
                 base::SharedBuffer encoded = MediaChunkCache::ForThisThread().Get(
                     p.payload, type, last_sent_ms_, play_stream_id_, session_.out_chunk_size(), make_parts);
                 if (!encoded.empty()) session_.SendEncodedMedia(type, encoded, pending_);
-                else session_.SendMedia(play_stream_id_, type, last_sent_ms_, make_parts(), pending_);
                 break;
             }
             case Kind::kEnd:
