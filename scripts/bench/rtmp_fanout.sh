@@ -45,11 +45,13 @@ fi
 free_port() { node -e 'const s=require("net").createServer().listen(0,"127.0.0.1",()=>{console.log(s.address().port);s.close()})'; }
 
 cpu_ticks() { awk '{print $14+$15}' "/proc/$1/stat"; }
+sys_ticks() { awk '{print $15}' "/proc/$1/stat"; }  # kernel time: the socket path
 rss_kb() { awk '/VmRSS/{print $2}' "/proc/$1/status"; }
 
 # Sum over a process and its children (nginx: master + worker).
 tree_pids() { echo "$1"; pgrep -P "$1" || true; }
 tree_ticks() { local t=0; for p in $(tree_pids "$1"); do t=$((t + $(cpu_ticks "$p"))); done; echo $t; }
+tree_sys_ticks() { local t=0; for p in $(tree_pids "$1"); do t=$((t + $(sys_ticks "$p"))); done; echo $t; }
 tree_rss() { local t=0; for p in $(tree_pids "$1"); do t=$((t + $(rss_kb "$p"))); done; echo $t; }
 
 wait_http() { for _ in $(seq 1 100); do curl -sf -o /dev/null "$1" && return 0; sleep 0.1; done; return 1; }
@@ -151,8 +153,8 @@ run_server() {
   local first; first=$(first_hls "$hls_url")
   sleep 2
   for n in $N_LIST; do
-    local t0 t1 r out
-    t0=$(tree_ticks "$SERVER_PID")
+    local t0 t1 s0 s1 r out
+    t0=$(tree_ticks "$SERVER_PID"); s0=$(tree_sys_ticks "$SERVER_PID")
     taskset -c 1 "$BENCH" --rtmp-players "$n" --url-rtmp "$play_url" --duration "$DURATION" \
       --ramp-per-second 1000 --read-batch-ms "$BATCH_MS" --json > "$WORK/bench.json" &
     local bench_pid=$! peak=0
@@ -163,18 +165,19 @@ run_server() {
     done
     wait "$bench_pid"
     out=$(cat "$WORK/bench.json")
-    t1=$(tree_ticks "$SERVER_PID")
+    t1=$(tree_ticks "$SERVER_PID"); s1=$(tree_sys_ticks "$SERVER_PID")
     r=$peak
     local secs; secs=$(node -e "console.log(JSON.parse(process.argv[1]).seconds)" "$out")
     node -e '
-      const [name,n,out,ticks,hz,secs,rss,idle,first]=process.argv.slice(1);
+      const [name,n,out,ticks,sys,hz,secs,rss,idle,first]=process.argv.slice(1);
       const o=JSON.parse(out);
       const cpu=100*ticks/hz/secs;
-      console.log(JSON.stringify({server:name,n:+n,cpu_percent:+cpu.toFixed(1),rss_kb:+rss,
+      console.log(JSON.stringify({server:name,n:+n,cpu_percent:+cpu.toFixed(1),
+        sys_percent:+(100*sys/hz/secs).toFixed(1),rss_kb:+rss,
         rss_per_player_kb:+((rss-idle)/n).toFixed(1),startup_ms_p50:o.rtmp.startup_ms_p50,
         keyframe_ms_p50:o.rtmp.keyframe_ms_p50,connected:o.rtmp.connected,failed:o.rtmp.failed,
         stalls:o.rtmp.stalls,mbps:o.rtmp.mbps,first_hls_s:first==="n/a"?null:+(+first).toFixed(2)}));
-    ' "$name" "$n" "$out" "$((t1 - t0))" "$(getconf CLK_TCK)" "$secs" "$r" "$idle_rss" "$first"
+    ' "$name" "$n" "$out" "$((t1 - t0))" "$((s1 - s0))" "$(getconf CLK_TCK)" "$secs" "$r" "$idle_rss" "$first"
   done
   kill "$pub" "$SERVER_PID" 2>/dev/null || true
   wait "$pub" "$SERVER_PID" 2>/dev/null || true

@@ -23,7 +23,7 @@ struct Config {
         uint32_t player_queue_bytes = 8u << 20;    // per player; beyond it, skip to the next keyframe
         bool gop_cache = true;                     // new players start at the latest keyframe
         uint32_t republish_grace_ms = 10000;       // a publisher returning within this continues the broadcast
-        uint32_t play_coalesce_ms = 50;            // players' writes are batched up to this long (0: write at once)
+        uint32_t play_coalesce_ms = 100;            // players' writes are batched up to this long (0: write at once)
     } rtmp;
     struct Http {
         std::string listen = "0.0.0.0:8080";

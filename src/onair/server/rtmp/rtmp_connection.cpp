@@ -22,6 +22,9 @@ constexpr auto kTuple = asio::experimental::as_tuple(asio::use_awaitable);
 
 namespace {
 
+constexpr size_t kPlayerReadBuffer = 512;
+constexpr size_t kPublisherReadBuffer = 65536;
+
 proto::rtmp::SessionLimits MakeLimits(const runtime::Config& config) {
     proto::rtmp::SessionLimits limits;
     limits.chunk.max_message_size = config.rtmp.max_message_size;
@@ -122,10 +125,13 @@ awaitable<bool> RtmpConnection::Handshake() {
 }
 
 awaitable<void> RtmpConnection::ReadLoop() {
-    std::vector<uint8_t> buf(4096);
+    // Players send little after `play` (acknowledgements, pings): a small
+    // buffer, since a player holds it for as long as it watches; publishers
+    // get a big one once accepted.
+    std::vector<uint8_t> buf(kPlayerReadBuffer);
     std::vector<proto::rtmp::SessionEvent> events;
     while (!closed_) {
-        if (broadcast_ && buf.size() < 65536) buf.resize(65536);  // publishers get a big buffer
+        if (broadcast_ && buf.size() < kPublisherReadBuffer) buf.resize(kPublisherReadBuffer);
         auto [ec, n] = co_await socket_.async_read_some(asio::buffer(buf), kTuple);
         if (ec) co_return;
         last_read_ = Clock::now();
@@ -151,9 +157,13 @@ void RtmpConnection::Wake() { wake_.cancel(); }
 
 void RtmpConnection::AppendPlayerItems() {
     if (!queue_) return;
-    drained_.clear();
-    queue_->Drain(drained_);
-    for (const auto& item : drained_) {
+    // One scratch vector per IO thread, not per player: a joining player
+    // drains a whole GOP at once, and a per-player vector would keep that
+    // capacity (~13 KB) for as long as it watches.
+    static thread_local std::vector<router::StreamItem> drained;
+    drained.clear();
+    queue_->Drain(drained);
+    for (const auto& item : drained) {
         using Kind = router::StreamItem::Kind;
         switch (item.kind) {
             case Kind::kVideoConfig: {
@@ -195,7 +205,7 @@ void RtmpConnection::AppendPlayerItems() {
                 break;
         }
     }
-    drained_.clear();
+    drained.clear();  // releases the payloads now, not at the next drain
 }
 
 awaitable<void> RtmpConnection::WriteLoop() {
@@ -214,6 +224,7 @@ awaitable<void> RtmpConnection::WriteLoop() {
         buffers.clear();
         out.ForEach([&](const uint8_t* d, size_t n) { buffers.emplace_back(d, n); });
         write_in_flight_ = true;
+        const auto batch_started = Clock::now();
         auto [ec, n] = co_await asio::async_write(socket_, buffers, kTuple);
         write_in_flight_ = false;
         last_write_progress_ = Clock::now();
@@ -221,8 +232,10 @@ awaitable<void> RtmpConnection::WriteLoop() {
         ctx_.counters.rtmp_bytes_sent.Inc(n);
         if (queue_ && coalesce.count() > 0 && !close_after_flush_) {
             // Let a few frames gather: one write per batch instead of one per
-            // frame cuts the server's CPU per player several times over.
-            coalesce_.expires_after(coalesce);
+            // frame cuts the server's CPU per player several times over. The
+            // hold is counted from the start of the last write, so no frame
+            // waits longer than `coalesce` (unless the socket itself is full).
+            coalesce_.expires_at(batch_started + coalesce);
             co_await coalesce_.async_wait(kTuple);
         }
     }

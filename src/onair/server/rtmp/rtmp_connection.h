@@ -81,7 +81,6 @@ private:
     std::shared_ptr<router::Broadcast> play_broadcast_;
     uint32_t play_stream_id_ = 0;
     std::shared_ptr<const media::CodecConfig> play_audio_config_;
-    std::vector<router::StreamItem> drained_;
     uint32_t last_sent_ms_ = 0;
 };
 
