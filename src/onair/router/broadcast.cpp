@@ -156,12 +156,14 @@ void Broadcast::Subscribe(const std::shared_ptr<Subscriber>& subscriber, bool fr
     }
     subscribers_.push_back(subscriber);
     stats_.subscribers = subscribers_.size();
+    stats_.viewers += subscriber->is_viewer() ? 1 : 0;
 }
 
 void Broadcast::Unsubscribe(const Subscriber* subscriber) {
     std::lock_guard lock(mu_);
-    std::erase_if(subscribers_, [&](const auto& s) { return s.get() == subscriber; });
+    const size_t removed = std::erase_if(subscribers_, [&](const auto& s) { return s.get() == subscriber; });
     stats_.subscribers = subscribers_.size();
+    if (removed > 0 && subscriber->is_viewer()) --stats_.viewers;
 }
 
 void Broadcast::End() {
@@ -175,6 +177,7 @@ void Broadcast::End() {
         FanOutLocked(end);
         subs.swap(subscribers_);
         stats_.subscribers = 0;
+        stats_.viewers = 0;
     }
 }
 

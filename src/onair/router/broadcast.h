@@ -41,6 +41,7 @@ public:
         uint64_t bytes = 0;
         uint64_t restamped = 0;
         size_t subscribers = 0;
+        size_t viewers = 0;  // subscribers that are players
         uint64_t takeovers = 0;
         int64_t last_gop_ticks = 0;
     };

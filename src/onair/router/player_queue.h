@@ -34,6 +34,7 @@ public:
     void SetDropObserver(DropObserver observer) { on_drop_ = std::move(observer); }
 
     void OnItem(const StreamItem& item) override;
+    bool is_viewer() const override { return true; }
 
     /// Discards packets until the next video keyframe (a player that joins
     /// without the GOP cache must not start in the middle of a GOP).

@@ -38,6 +38,9 @@ class Subscriber {
 public:
     virtual ~Subscriber() = default;
     virtual void OnItem(const StreamItem& item) = 0;
+    /// True for a viewer (a player), false for a packager or a recorder:
+    /// what Broadcast::Stats::viewers counts.
+    virtual bool is_viewer() const { return false; }
 };
 
 }  // namespace onair::router

@@ -64,6 +64,7 @@ const std::vector<Field>& Fields() {
         Bool("rtmp.gop_cache", [](Config& c) -> bool& { return c.rtmp.gop_cache; }),
         U32("rtmp.republish_grace_ms", [](Config& c) -> uint32_t& { return c.rtmp.republish_grace_ms; }),
         U32("rtmp.play_coalesce_ms", [](Config& c) -> uint32_t& { return c.rtmp.play_coalesce_ms; }),
+        U32("rtmp.publish_media_timeout_ms", [](Config& c) -> uint32_t& { return c.rtmp.publish_media_timeout_ms; }),
         Str("http.listen", [](Config& c) -> std::string& { return c.http.listen; }),
         U32("http.max_header_bytes", [](Config& c) -> uint32_t& { return c.http.max_header_bytes; }),
         U32("http.max_body_bytes", [](Config& c) -> uint32_t& { return c.http.max_body_bytes; }),
@@ -73,6 +74,17 @@ const std::vector<Field>& Fields() {
         U32("hls.window_segments", [](Config& c) -> uint32_t& { return c.hls.window_segments; }),
         Str("log.level", [](Config& c) -> std::string& { return c.log.level; }),
         Str("log.format", [](Config& c) -> std::string& { return c.log.format; }),
+        Str("manager.admin_token", [](Config& c) -> std::string& { return c.manager.admin_token; }),
+        U32("manager.heartbeat_timeout_ms", [](Config& c) -> uint32_t& { return c.manager.heartbeat_timeout_ms; }),
+        U32("manager.max_failed_publishes", [](Config& c) -> uint32_t& { return c.manager.max_failed_publishes; }),
+        U32("manager.failed_publish_window_ms",
+            [](Config& c) -> uint32_t& { return c.manager.failed_publish_window_ms; }),
+        U32("manager.workers", [](Config& c) -> uint32_t& { return c.manager.workers; }),
+        Str("ingest.manager_url", [](Config& c) -> std::string& { return c.ingest.manager_url; }),
+        Str("ingest.manager_token", [](Config& c) -> std::string& { return c.ingest.manager_token; }),
+        U32("ingest.hook_timeout_ms", [](Config& c) -> uint32_t& { return c.ingest.hook_timeout_ms; }),
+        Bool("ingest.hook_fail_open", [](Config& c) -> bool& { return c.ingest.hook_fail_open; }),
+        Str("node_id", [](Config& c) -> std::string& { return c.node_id; }),
         Str("data_dir", [](Config& c) -> std::string& { return c.data_dir; }),
         Str("public_host", [](Config& c) -> std::string& { return c.public_host; }),
         U32("threads", [](Config& c) -> uint32_t& { return c.threads; }),
@@ -103,6 +115,14 @@ base::Status Validate(const Config& c) {
     if (c.log.format != "json" && c.log.format != "text") return ConfigError("config: log.format must be json or text");
     if (c.rtmp.play_coalesce_ms > 100) return ConfigError("config: rtmp.play_coalesce_ms must be 0..100");
     if (c.rtmp.app.empty()) return ConfigError("config: rtmp.app must not be empty");
+    if (c.rtmp.publish_media_timeout_ms < 1000)
+        return ConfigError("config: rtmp.publish_media_timeout_ms must be at least 1000");
+    if (c.manager.heartbeat_timeout_ms < 1000)
+        return ConfigError("config: manager.heartbeat_timeout_ms must be at least 1000");
+    if (c.manager.workers < 1 || c.manager.workers > 64) return ConfigError("config: manager.workers must be 1..64");
+    if (c.ingest.hook_timeout_ms < 100 || c.ingest.hook_timeout_ms > 60000)
+        return ConfigError("config: ingest.hook_timeout_ms must be 100..60000");
+    if (c.node_id.empty() || c.node_id.size() > 64) return ConfigError("config: node_id must be 1..64 characters");
     return base::Status::Ok();
 }
 
@@ -178,7 +198,9 @@ std::string DumpConfig(const Config& config) {
             if (!sec.empty()) out += sec + ":\n";
             section = sec;
         }
-        const std::string value = f.get(config);
+        std::string value = f.get(config);
+        // Tokens are secrets: the dump says whether one is set, never what it is.
+        if (name.ends_with("token") && !value.empty()) value = "\"[redacted]\"";
         out += (sec.empty() ? "" : "  ") + name + ": " + (value.empty() ? "\"\"" : value) + "\n";
     }
     return out;

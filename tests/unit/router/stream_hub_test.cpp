@@ -116,3 +116,28 @@ TEST(StreamHub, ListenersSeeStartAndEnd) {
 
 }  // namespace
 }  // namespace onair::router
+
+namespace onair::router {
+namespace {
+
+TEST(StreamHub, StatsCountPlayersAsViewersButNotOtherSubscribers) {
+    StreamHub hub(BroadcastOptions{});
+    auto g = hub.StartPublish("studio", 1, [] {});
+    auto packager = std::make_shared<Recorder>();
+    auto player = std::make_shared<PlayerQueue>(1 << 20, [] {});
+    g.broadcast->Subscribe(packager, false);
+    g.broadcast->Subscribe(player, true);
+    EXPECT_EQ(g.broadcast->stats().subscribers, 2u);
+    EXPECT_EQ(g.broadcast->stats().viewers, 1u);
+    g.broadcast->Unsubscribe(packager.get());
+    EXPECT_EQ(g.broadcast->stats().viewers, 1u);
+    g.broadcast->Unsubscribe(player.get());
+    g.broadcast->Unsubscribe(player.get());  // twice: no underflow
+    EXPECT_EQ(g.broadcast->stats().viewers, 0u);
+    g.broadcast->Subscribe(player, true);
+    g.broadcast->End();
+    EXPECT_EQ(g.broadcast->stats().viewers, 0u);
+}
+
+}  // namespace
+}  // namespace onair::router

@@ -1,0 +1,78 @@
+// SPDX-License-Identifier: Apache-2.0
+#include "onair/manager/json_views.h"
+
+#include "onair/format/hls/date_time.h"
+
+namespace onair::manager {
+
+std::string Rfc3339(int64_t ms_since_epoch) { return format::hls::FormatDateTime(ms_since_epoch); }
+
+nlohmann::json StatsJson(const server::BroadcastStats& s) {
+    return {
+        {"video_kbps", s.video_kbps},
+        {"audio_kbps", s.audio_kbps},
+        {"fps", s.fps},
+        {"width", s.width},
+        {"height", s.height},
+        {"video_codec", s.video_codec},
+        {"audio_codec", s.audio_codec},
+        {"audio_sample_rate", s.audio_sample_rate},
+        {"audio_channels", s.audio_channels},
+        {"bytes_in", s.bytes_in},
+        {"frames_in", s.frames_in},
+        {"gop_ms", s.gop_ms},
+        {"uptime_ms", s.uptime_ms},
+        {"viewers", s.viewers},
+    };
+}
+
+server::BroadcastStats StatsFromJson(const nlohmann::json& j) {
+    server::BroadcastStats s;
+    auto get = [&j](const char* key, auto& out) {
+        if (auto it = j.find(key); it != j.end() && !it->is_null()) it->get_to(out);
+    };
+    get("broadcast_id", s.broadcast_id);
+    get("channel", s.channel);
+    get("video_kbps", s.video_kbps);
+    get("audio_kbps", s.audio_kbps);
+    get("fps", s.fps);
+    get("width", s.width);
+    get("height", s.height);
+    get("video_codec", s.video_codec);
+    get("audio_codec", s.audio_codec);
+    get("audio_sample_rate", s.audio_sample_rate);
+    get("audio_channels", s.audio_channels);
+    get("bytes_in", s.bytes_in);
+    get("frames_in", s.frames_in);
+    get("gop_ms", s.gop_ms);
+    get("uptime_ms", s.uptime_ms);
+    get("viewers", s.viewers);
+    return s;
+}
+
+nlohmann::json BroadcastJson(const store::Broadcast& b, const std::optional<server::BroadcastStats>& stats,
+                             int64_t now_ms) {
+    nlohmann::json j = {
+        {"id", b.id},
+        {"channel", b.channel},
+        {"node", b.node},
+        {"client_ip", b.client_ip},
+        {"live", b.live()},
+        {"started_at", Rfc3339(b.started_at_ms)},
+        {"ended_at", b.live() ? nlohmann::json() : nlohmann::json(Rfc3339(b.ended_at_ms))},
+        {"end_reason", b.end_reason ? nlohmann::json(std::string(store::EndReasonName(*b.end_reason)))
+                                    : nlohmann::json()},
+        {"duration_ms", (b.live() ? now_ms : b.ended_at_ms) - b.started_at_ms},
+    };
+    if (stats) {
+        j["stats"] = StatsJson(*stats);
+    } else if (!b.stats_json.empty() && b.stats_json != "{}") {
+        j["stats"] = nlohmann::json::parse(b.stats_json, nullptr, /*allow_exceptions=*/false);
+        if (j["stats"].is_discarded()) j["stats"] = nullptr;
+    } else {
+        j["stats"] = nullptr;
+    }
+    return j;
+}
+
+}  // namespace onair::manager

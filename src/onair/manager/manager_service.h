@@ -1,0 +1,119 @@
+// SPDX-License-Identifier: Apache-2.0
+#pragma once
+#include <cstdint>
+#include <functional>
+#include <mutex>
+#include <nlohmann/json.hpp>
+#include <optional>
+#include <string>
+#include <string_view>
+#include <unordered_map>
+#include <vector>
+
+#include "onair/base/result.h"
+#include "onair/manager/rate_limiter.h"
+#include "onair/runtime/logger.h"
+#include "onair/server/publish_gate.h"
+#include "onair/store/manager_store.h"
+
+namespace onair::manager {
+
+struct ManagerOptions {
+    /// A live broadcast whose ingest has not reported for this long ended
+    /// unexpectedly (its ingest node is gone). Ingests report every second.
+    int64_t heartbeat_timeout_ms = 5000;
+    /// Failed publishes (wrong key) per client address before it is refused
+    /// without a lookup, and the window they are counted in. 0: no limit.
+    uint32_t max_failed_publishes = 10;
+    int64_t failed_publish_window_ms = 60000;
+    /// Live stats are kept in memory and written to the store this often.
+    int64_t stats_persist_interval_ms = 10000;
+};
+
+/// Receives every event once it is stored. Called on the thread that caused
+/// it, without the manager's lock: must not block for long.
+class EventListener {
+public:
+    virtual ~EventListener() = default;
+    virtual void OnEvent(const store::Event& event) = 0;
+};
+
+/// A live broadcast as the API shows it.
+struct LiveBroadcast {
+    store::Broadcast broadcast;
+    std::optional<server::BroadcastStats> stats;  // none until the ingest's first report
+    int64_t last_seen_at_ms = 0;
+};
+
+/// The manager's decisions: who may publish, the lifecycle of every
+/// broadcast (started → ended with a reason, also when it ends
+/// unexpectedly), and the events that announce them.
+///
+/// Thread-safe. Methods block on the store: call them from a worker pool.
+class ManagerService {
+public:
+    using NowFn = std::function<int64_t()>;  // ms since the epoch
+
+    /// Broadcasts the store still holds as live (a previous run) are given
+    /// one heartbeat timeout to be reported again before they are ended.
+    ManagerService(store::ManagerStore& store, ManagerOptions options, NowFn now = {});
+
+    store::ManagerStore& store() { return store_; }
+    int64_t NowMs() const { return now_(); }
+
+    // --- channels: the store's, plus what a live publisher implies -----------
+    /// Disabling a channel, or deleting it, kicks its live publisher.
+    base::Result<store::Channel> UpdateChannel(std::string_view name, const store::ChannelUpdate& update);
+    base::Status DeleteChannel(std::string_view name);
+
+    // --- the ingest side --------------------------------------------------------
+    /// Verifies a key. Allowed: a new broadcast is recorded and
+    /// broadcast.started announced; a broadcast of the same channel still
+    /// live is ended as taken over. Refused: publish.rejected (unless the
+    /// address is being rate-limited) and a key-free reason.
+    server::PublishVerdict AuthorizePublish(const server::PublishAttempt& attempt);
+    /// The ingest says the session ended. The first reason recorded wins.
+    void PublishEnded(std::string_view broadcast_id, store::EndReason reason);
+    /// Stats and heartbeat. Returns true when the publisher must go: the
+    /// broadcast is not live (kicked, taken over, ended by a sweep) or unknown.
+    bool ReportStats(const server::BroadcastStats& stats);
+
+    // --- admin --------------------------------------------------------------------
+    /// Ends the channel's live broadcast as kicked; its ingest drops the
+    /// publisher at its next report. kNotFound if the channel is not live.
+    base::Status Kick(std::string_view channel);
+    std::vector<LiveBroadcast> LiveBroadcasts() const;
+    std::optional<LiveBroadcast> LiveBroadcastOf(std::string_view channel) const;
+
+    /// Ends every live broadcast not reported for heartbeat_timeout_ms, as
+    /// unexpected. Call about once a second. Returns how many ended.
+    size_t Sweep();
+
+    /// Listeners are added before the service is used and never removed.
+    void AddListener(EventListener* listener);
+
+private:
+    struct Live {
+        store::Broadcast broadcast;
+        std::optional<server::BroadcastStats> stats;
+        int64_t last_seen_at_ms = 0;
+        int64_t persisted_at_ms = 0;
+    };
+
+    /// Ends `id` if live: store, memory, event. False if it was not live.
+    bool End(const std::string& id, store::EndReason reason);
+    void Emit(std::string type, int64_t channel_id, nlohmann::json body);
+    void Reject(const server::PublishAttempt& attempt, std::string_view reason, const store::Channel* channel);
+
+    store::ManagerStore& store_;
+    const ManagerOptions options_;
+    const NowFn now_;
+    const runtime::Logger log_{"manager"};
+    FailureRateLimiter limiter_;
+    std::mutex listeners_mu_;
+    std::vector<EventListener*> listeners_;
+    mutable std::mutex mu_;
+    std::unordered_map<std::string, Live> live_;  // by broadcast id
+};
+
+}  // namespace onair::manager
