@@ -156,6 +156,8 @@ NginxHookResponse PublishResponse(const server::PublishVerdict& verdict, const N
     return r;
 }
 
+NginxHookResponse AlreadyPublishingResponse() { return Text(403, "already publishing"); }
+
 NginxHookResponse MalformedResponse(const base::Error& error) { return Text(400, error.message); }
 
 bool IsPublisherUpdate(const NginxRtmpCall& call) { return call.call == "update_publish"; }

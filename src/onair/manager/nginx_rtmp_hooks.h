@@ -77,6 +77,9 @@ struct NginxHookResponse {
 /// verdict's key-free reason; nginx-rtmp then closes the connection.
 NginxHookResponse PublishResponse(const server::PublishVerdict& verdict, const NginxHookOptions& options);
 
+/// 403 "already publishing": the key is live in nginx (NginxSessions::Publishing).
+NginxHookResponse AlreadyPublishingResponse();
+
 /// A body ParseNginxRtmpCall rejects: 400 with its (value-free) message.
 NginxHookResponse MalformedResponse(const base::Error& error);
 

@@ -155,6 +155,8 @@ TEST(NginxRtmpHooks, RefusedIsForbiddenWithTheReason) {
     v.retry_later = true;
     EXPECT_EQ(PublishResponse(v, NginxHookOptions{}).status, 403);
     EXPECT_EQ(PublishResponse(v, NginxHookOptions{}).body, "refused\n");
+    EXPECT_EQ(AlreadyPublishingResponse().status, 403);
+    EXPECT_EQ(AlreadyPublishingResponse().body, "already publishing\n");
 }
 
 TEST(NginxRtmpHooks, OptionsFromTheHookQuery) {
