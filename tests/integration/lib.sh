@@ -293,3 +293,33 @@ for s in json.load(sys.stdin).get("streams", []):
         out.append("audio=%s/%s/%s/%sch" % (s.get("codec_name"), s.get("profile"), s.get("sample_rate"), s.get("channels")))
 print(" ".join(out))'
 }
+
+# expect_publish_refused URL LABEL: a 6 s publish of the source to URL must
+# be refused: ffmpeg exits non-zero, not by the timeout, within 5 s. Its
+# stderr stays in $T/LABEL.err; REFUSED_RC and REFUSED_MS say how it went.
+expect_publish_refused() {
+  local url=$1 label=$2 t0
+  [[ -n ${SRC_FLV:-} ]] || source_flv
+  t0=$(now_ms)
+  set +e
+  timeout "$(scaled 20)" ffmpeg -nostdin -hide_banner -v error -re -i "$SRC_FLV" -t 6 -c copy -f flv "$url" \
+    2>"$T/$label.err"
+  REFUSED_RC=$?
+  set -e
+  REFUSED_MS=$(( $(now_ms) - t0 ))
+  [[ $REFUSED_RC -ne 0 && $REFUSED_RC -ne 124 ]] ||
+    fail "ffmpeg publishing with $label exited $REFUSED_RC after $REFUSED_MS ms (expected a refusal)"
+  (( REFUSED_MS < 5000 * IT_SLOW )) || fail "refusal of $label took $REFUSED_MS ms"
+}
+
+# decode_clean URL SECONDS: ffmpeg -v error decodes SECONDS of URL, exits 0
+# and prints nothing.
+decode_clean() {
+  local rc
+  set +e
+  timeout 60 ffmpeg -nostdin -hide_banner -v error -i "$1" -t "$2" -f null - 2>"$T/decode.err"
+  rc=$?
+  set -e
+  [[ $rc -eq 0 ]] || fail "ffmpeg decoding $1 exited $rc: $(head -5 "$T/decode.err")"
+  [[ ! -s $T/decode.err ]] || fail "ffmpeg decoding $1 printed errors: $(head -5 "$T/decode.err")"
+}
