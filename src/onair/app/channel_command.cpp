@@ -8,7 +8,7 @@
 #include "onair/app/environment.h"
 #include "onair/runtime/config.h"
 #include "onair/runtime/endpoint.h"
-#include "onair/store/channel_store.h"
+#include "onair/store/manager_store.h"
 
 namespace onair::app {
 
@@ -17,6 +17,7 @@ namespace {
 struct ChannelOptions {
     std::string name;
     std::string data_dir;
+    std::string database;
     std::string config_file;
     bool json = false;
 };
@@ -46,16 +47,17 @@ int Fail(const std::string& message) {
     return 1;
 }
 
-// Loads config (file + ONAIR_* env), applies --data-dir, opens the store.
-int Open(const ChannelOptions& o, runtime::Config& config, std::unique_ptr<store::ChannelStore>& out) {
+// Loads config (file + ONAIR_* env), applies --data-dir and --database, opens the store.
+int Open(const ChannelOptions& o, runtime::Config& config, std::unique_ptr<store::ManagerStore>& out) {
     auto loaded = runtime::LoadConfig(o.config_file, OnairEnvironment());
     if (!loaded.ok()) return Fail(loaded.error().message);
     config = std::move(loaded.value());
     if (!o.data_dir.empty()) config.data_dir = o.data_dir;
+    if (!o.database.empty()) config.database = o.database;
     std::error_code ec;
     std::filesystem::create_directories(config.data_dir, ec);
     if (ec) return Fail("cannot create data directory " + config.data_dir + ": " + ec.message());
-    auto s = store::ChannelStore::Open((std::filesystem::path(config.data_dir) / "onair.db").string());
+    auto s = store::OpenStore(runtime::DatabaseLocation(config));
     if (!s.ok()) return Fail(s.error().message);
     out = std::move(s.value());
     return 0;
@@ -88,9 +90,9 @@ void PrintKey(const ChannelOptions& o, const store::Channel& c, const std::strin
 
 int RunCreate(const ChannelOptions& o) {
     runtime::Config config;
-    std::unique_ptr<store::ChannelStore> s;
+    std::unique_ptr<store::ManagerStore> s;
     if (int rc = Open(o, config, s)) return rc;
-    auto r = s->Create(o.name);
+    auto r = s->CreateChannel(store::ChannelSpec{o.name, "", true});
     if (!r.ok()) return Fail(r.error().message);
     PrintKey(o, r->channel, r->stream_key, MakeUrls(config, r->channel.name), true);
     return 0;
@@ -98,11 +100,11 @@ int RunCreate(const ChannelOptions& o) {
 
 int RunRotate(const ChannelOptions& o) {
     runtime::Config config;
-    std::unique_ptr<store::ChannelStore> s;
+    std::unique_ptr<store::ManagerStore> s;
     if (int rc = Open(o, config, s)) return rc;
     auto key = s->RotateKey(o.name);
     if (!key.ok()) return Fail(key.error().message);
-    auto c = s->Get(o.name);
+    auto c = s->GetChannel(o.name);
     if (!c.ok()) return Fail(c.error().message);
     PrintKey(o, c.value(), key.value(), MakeUrls(config, o.name), false);
     return 0;
@@ -110,9 +112,9 @@ int RunRotate(const ChannelOptions& o) {
 
 int RunList(const ChannelOptions& o) {
     runtime::Config config;
-    std::unique_ptr<store::ChannelStore> s;
+    std::unique_ptr<store::ManagerStore> s;
     if (int rc = Open(o, config, s)) return rc;
-    auto list = s->List();
+    auto list = s->ListChannels();
     if (!list.ok()) return Fail(list.error().message);
     if (o.json) {
         auto arr = nlohmann::json::array();
@@ -127,9 +129,9 @@ int RunList(const ChannelOptions& o) {
 
 int RunDelete(const ChannelOptions& o) {
     runtime::Config config;
-    std::unique_ptr<store::ChannelStore> s;
+    std::unique_ptr<store::ManagerStore> s;
     if (int rc = Open(o, config, s)) return rc;
-    if (auto st = s->Delete(o.name); !st.ok()) return Fail(st.error().message);
+    if (auto st = s->DeleteChannel(o.name); !st.ok()) return Fail(st.error().message);
     if (o.json) std::cout << nlohmann::json{{"name", o.name}, {"deleted", true}}.dump() << "\n";
     else std::cout << "Channel '" << o.name << "' deleted.\n";
     return 0;
@@ -145,6 +147,8 @@ void AddChannelCommands(CLI::App& root, int& exit_code) {
         auto* cmd = channel->add_subcommand(name, help);
         if (needs_name) cmd->add_option("NAME", o->name, "Channel name")->required();
         cmd->add_option("--data-dir", o->data_dir, "Data directory (default ./onair-data)");
+        cmd->add_option("--database", o->database,
+                        "Database: postgres://USER@HOST:PORT/DB, sqlite:PATH or PATH (default <data-dir>/onair.db)");
         cmd->add_option("--config", o->config_file, "YAML configuration file");
         cmd->add_flag("--json", o->json, "Print JSON");
         cmd->callback([o, run, &exit_code] { exit_code = run(*o); });

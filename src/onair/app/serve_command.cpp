@@ -18,7 +18,7 @@
 #include "onair/server/http/http_server.h"
 #include "onair/server/routes.h"
 #include "onair/server/rtmp/rtmp_server.h"
-#include "onair/store/channel_store.h"
+#include "onair/store/manager_store.h"
 
 namespace onair::app {
 
@@ -29,6 +29,7 @@ struct ServeOptions {
     std::string rtmp_listen;
     std::string http_listen;
     std::string data_dir;
+    std::string database;
     int threads = 0;
 };
 
@@ -42,6 +43,7 @@ int RunServe(const ServeOptions& options) {
     if (!options.rtmp_listen.empty()) config.rtmp.listen = options.rtmp_listen;
     if (!options.http_listen.empty()) config.http.listen = options.http_listen;
     if (!options.data_dir.empty()) config.data_dir = options.data_dir;
+    if (!options.database.empty()) config.database = options.database;
     runtime::SetLogLevel(config.log.level);
     runtime::SetLogFormat(config.log.format);
     runtime::Logger log("serve");
@@ -58,7 +60,7 @@ int RunServe(const ServeOptions& options) {
         std::cerr << "onair: cannot create data directory " << config.data_dir << ": " << fs_ec.message() << "\n";
         return 1;
     }
-    auto store = store::ChannelStore::Open((std::filesystem::path(config.data_dir) / "onair.db").string());
+    auto store = store::OpenStore(runtime::DatabaseLocation(config));
     if (!store.ok()) {
         std::cerr << "onair: " << store.error().message << "\n";
         return 1;
@@ -92,6 +94,7 @@ int RunServe(const ServeOptions& options) {
     log.Info("onair serving", {{"onair.rtmp_listen", config.rtmp.listen},
                                {"onair.http_listen", config.http.listen},
                                {"onair.data_dir", config.data_dir},
+                               {"onair.store", std::string(store.value()->backend())},
                                {"onair.rtmp_port", rtmp.port()},
                                {"onair.http_port", http.port()}});
 
@@ -120,6 +123,8 @@ void AddServeCommand(CLI::App& root, int& exit_code) {
     cmd->add_option("--rtmp-listen", options->rtmp_listen, "RTMP listen address (default 0.0.0.0:1935)");
     cmd->add_option("--http-listen", options->http_listen, "HTTP listen address (default 0.0.0.0:8080)");
     cmd->add_option("--data-dir", options->data_dir, "Data directory (default ./onair-data)");
+    cmd->add_option("--database", options->database,
+                    "Database: postgres://USER@HOST:PORT/DB, sqlite:PATH or PATH (default <data-dir>/onair.db)");
     cmd->add_option("--threads", options->threads, "IO threads (default: one per core)");
     cmd->callback([options, &exit_code] { exit_code = RunServe(*options); });
 }

@@ -5,6 +5,7 @@
 #include <yaml-cpp/yaml.h>
 
 #include <charconv>
+#include <filesystem>
 #include <fstream>
 #include <functional>
 #include <sstream>
@@ -86,6 +87,7 @@ const std::vector<Field>& Fields() {
         Bool("ingest.hook_fail_open", [](Config& c) -> bool& { return c.ingest.hook_fail_open; }),
         Str("node_id", [](Config& c) -> std::string& { return c.node_id; }),
         Str("data_dir", [](Config& c) -> std::string& { return c.data_dir; }),
+        Str("database", [](Config& c) -> std::string& { return c.database; }),
         Str("public_host", [](Config& c) -> std::string& { return c.public_host; }),
         U32("threads", [](Config& c) -> uint32_t& { return c.threads; }),
         U32("memory_trim_ms", [](Config& c) -> uint32_t& { return c.memory_trim_ms; }),
@@ -204,6 +206,11 @@ std::string DumpConfig(const Config& config) {
         out += (sec.empty() ? "" : "  ") + name + ": " + (value.empty() ? "\"\"" : value) + "\n";
     }
     return out;
+}
+
+std::string DatabaseLocation(const Config& config) {
+    if (!config.database.empty()) return config.database;
+    return (std::filesystem::path(config.data_dir) / "onair.db").string();
 }
 
 std::string PublicHost(const Config& config) {

@@ -56,6 +56,7 @@ struct Config {
     } ingest;
     std::string node_id = "local";                 // this node's name in broadcasts and events
     std::string data_dir = "./onair-data";
+    std::string database;                          // postgres://..., sqlite:PATH or PATH; empty: <data_dir>/onair.db
     std::string public_host;                       // host printed in URLs; empty: this machine's hostname
     uint32_t threads = 0;                          // IO threads; 0: one per core
     uint32_t memory_trim_ms = 5000;                // return free heap pages to the OS this often; 0: never
@@ -72,6 +73,9 @@ base::Result<Config> ParseConfig(const std::string& yaml_text, const std::map<st
 
 /// The effective configuration as YAML.
 std::string DumpConfig(const Config& config);
+
+/// Where the manager store is: config.database, else <data_dir>/onair.db.
+std::string DatabaseLocation(const Config& config);
 
 /// The host to print in URLs: config.public_host, else the hostname.
 std::string PublicHost(const Config& config);

@@ -6,7 +6,7 @@
 #include "onair/router/stream_hub.h"
 #include "onair/runtime/config.h"
 #include "onair/runtime/metrics.h"
-#include "onair/store/channel_store.h"
+#include "onair/store/manager_store.h"
 
 namespace onair::server {
 
@@ -36,7 +36,7 @@ struct ServerMetrics {
 struct ServerContext {
     const runtime::Config& config;
     router::StreamHub& hub;
-    store::ChannelStore& channels;
+    store::ManagerStore& store;
     runtime::Metrics& metrics;
     ServerMetrics& counters;
 };

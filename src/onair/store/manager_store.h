@@ -49,8 +49,10 @@ public:
     virtual base::Result<std::optional<Channel>> FindChannelByKey(std::string_view presented_key) = 0;
 
     // --- broadcasts (one row per publish session) ----------------------------
+    /// kAlreadyExists for a known id, kNotFound for an unknown channel_id.
     virtual base::Status InsertBroadcast(const Broadcast& broadcast) = 0;
-    /// Updates stats_json and last_seen_at_ms of a live broadcast.
+    /// Updates stats_json and last_seen_at_ms of a live broadcast; kNotFound
+    /// if unknown, and no change (ok) if it has ended.
     virtual base::Status UpdateBroadcastStats(std::string_view broadcast_id, std::string_view stats_json,
                                               int64_t seen_at_ms) = 0;
     /// Marks a live broadcast ended; kNotFound if unknown, and no change (ok)
@@ -64,17 +66,22 @@ public:
                                                                 size_t limit) = 0;
 
     // --- events (append-only; what webhooks deliver) --------------------------
-    /// Assigns event.seq (increasing) and returns it.
+    /// Assigns event.seq (increasing, in commit order) and returns it;
+    /// kAlreadyExists for a known event id.
     virtual base::Result<int64_t> AppendEvent(const Event& event) = 0;
     /// Events with seq > after_seq, oldest first.
     virtual base::Result<std::vector<Event>> ListEvents(int64_t after_seq, size_t limit) = 0;
 
     // --- webhooks -------------------------------------------------------------
+    /// kInvalidData unless the url is http(s) and the secret 1-256 bytes;
+    /// kNotFound for an unknown channel_id.
     virtual base::Result<Webhook> CreateWebhook(const WebhookSpec& spec) = 0;
     virtual base::Result<std::vector<Webhook>> ListWebhooks() = 0;
     virtual base::Result<Webhook> GetWebhook(int64_t id) = 0;
     virtual base::Status DeleteWebhook(int64_t id) = 0;
     /// One pending delivery per (webhook, event); returns its id.
+    /// kAlreadyExists if that pair has one, kNotFound for an unknown webhook.
+    /// created_at_ms/updated_at_ms: now when 0 (UpdateDelivery likewise).
     virtual base::Result<int64_t> InsertDelivery(const WebhookDelivery& delivery) = 0;
     virtual base::Status UpdateDelivery(const WebhookDelivery& delivery) = 0;
     /// Pending deliveries due at or before now_ms, oldest first.

@@ -97,6 +97,7 @@ struct WebhookSpec {
 
 enum class DeliveryState { kPending, kDelivered, kFailed };
 std::string_view DeliveryStateName(DeliveryState state);  // "pending", "delivered", "failed"
+std::optional<DeliveryState> ParseDeliveryState(std::string_view name);
 
 struct WebhookDelivery {
     int64_t id = 0;

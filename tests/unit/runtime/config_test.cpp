@@ -26,6 +26,19 @@ TEST(Config, YamlThenEnvironment) {
     EXPECT_EQ(c->data_dir, "/tmp/x");
 }
 
+TEST(Config, DatabaseDefaultsToTheDataDirectory) {
+    auto c = ParseConfig("data_dir: /srv/onair\n", {});
+    ASSERT_TRUE(c.ok());
+    EXPECT_EQ(c->database, "");
+    EXPECT_EQ(DatabaseLocation(c.value()), "/srv/onair/onair.db");
+    auto y = ParseConfig("database: sqlite:/var/lib/onair.db\n", {});
+    ASSERT_TRUE(y.ok());
+    EXPECT_EQ(DatabaseLocation(y.value()), "sqlite:/var/lib/onair.db");
+    auto e = ParseConfig("database: /a.db\n", {{"ONAIR_DATABASE", "postgres://onair@db:5432/onair"}});
+    ASSERT_TRUE(e.ok());
+    EXPECT_EQ(DatabaseLocation(e.value()), "postgres://onair@db:5432/onair");
+}
+
 TEST(Config, UnknownKeyIsNamed) {
     auto c = ParseConfig("rtmp:\n  lisen: x\n", {});
     ASSERT_FALSE(c.ok());

@@ -299,7 +299,7 @@ void RtmpConnection::OnPublish(uint32_t stream_id, const std::string& name) {
     };
     if (broadcast_) return refuse("already publishing on this connection", "already publishing");
     if (app_ != ctx_.config.rtmp.app) return refuse("unknown application", "unknown application");
-    auto found = ctx_.channels.FindByKey(key);
+    auto found = ctx_.store.FindChannelByKey(key);
     if (!found.ok()) {
         log_.Error("channel store lookup failed", {{"error.message", found.error().message}});
         return refuse("channel store unavailable", "server error");
