@@ -54,12 +54,15 @@ if command -v systemctl >/dev/null && systemctl is-active --quiet nginx 2>/dev/n
   $SUDO systemctl stop nginx || true
 fi
 
-# Browser test driver: playwright-core + hls.js pinned by tests/browser/package-lock.json
-# (no browser download: Debian's /usr/bin/chromium is used). `npm ci` installs
-# exactly the lock; it is re-run whenever the lock differs from what was installed.
-browser_deps() {
-  local dir=tests/browser stamp want have
-  [[ -f $dir/package.json ]] || { echo "setup: $dir/package.json missing; skipping browser deps" >&2; return 0; }
+# npm dependencies, each pinned by a package-lock.json: web/ (hls.js, embedded
+# into the onair binary: the build needs it) and tests/browser/ (playwright-core
+# + hls.js for the browser tests; no browser download: Debian's
+# /usr/bin/chromium is used). `npm ci` installs exactly the lock; it is re-run
+# whenever the lock differs from what was installed.
+# npm_deps DIR FILE...: FILE paths (under DIR/node_modules) that must exist.
+npm_deps() {
+  local dir=$1 stamp want have f missing=0; shift
+  [[ -f $dir/package.json ]] || { echo "setup: $dir/package.json missing; skipping its npm deps" >&2; return 0; }
   stamp=$dir/node_modules/.onair-lock.sha256
   if [[ -f $dir/package-lock.json ]]; then
     want=$(sha256sum "$dir/package-lock.json" | cut -d' ' -f1)
@@ -67,11 +70,11 @@ browser_deps() {
     want=$(sha256sum "$dir/package.json" | cut -d' ' -f1)
   fi
   have=$(cat "$stamp" 2>/dev/null || true)
-  if [[ "$want" == "$have" && -f $dir/node_modules/playwright-core/package.json &&
-        -f $dir/node_modules/hls.js/dist/hls.min.js ]]; then
+  for f in "$@"; do [[ -f $dir/node_modules/$f ]] || missing=1; done
+  if [[ "$want" == "$have" && $missing -eq 0 ]]; then
     return 0
   fi
-  echo "setup: installing browser test deps in $dir"
+  echo "setup: installing npm deps in $dir"
   local cmd=(npm install --no-audit --no-fund --loglevel=error)
   [[ -f $dir/package-lock.json ]] && cmd=(npm ci --no-audit --no-fund --loglevel=error)
   local try
@@ -83,10 +86,11 @@ browser_deps() {
     echo "setup: '${cmd[*]}' failed (try $try/3)" >&2
     sleep $((try * 5))
   done
-  echo "setup: cannot install browser test deps in $dir" >&2
+  echo "setup: cannot install npm deps in $dir" >&2
   return 1
 }
-browser_deps
+npm_deps web hls.js/dist/hls.min.js
+npm_deps tests/browser playwright-core/package.json hls.js/dist/hls.min.js
 
 if [[ $DO_BUILD -eq 1 ]]; then
   EXTRA=()

@@ -15,12 +15,10 @@
 // --min-advance; 2 on bad usage or when the browser cannot be started.
 import http from 'node:http';
 import fs from 'node:fs';
-import os from 'node:os';
 import path from 'node:path';
-import { fileURLToPath } from 'node:url';
 import { createRequire } from 'node:module';
+import { DEFAULT_CHROMIUM, launchChromium, requirePlaywright } from './chromium.mjs';
 
-const here = path.dirname(fileURLToPath(import.meta.url));
 const require = createRequire(import.meta.url);
 
 function usage(msg) {
@@ -31,7 +29,7 @@ function usage(msg) {
 }
 
 const opts = { url: '', seconds: 20, minAdvance: 0.9, switchLevel: false, startupTimeout: 30,
-               chromium: process.env.CHROMIUM || '/usr/bin/chromium', verbose: false };
+               chromium: DEFAULT_CHROMIUM, verbose: false };
 {
   const a = process.argv.slice(2);
   for (let i = 0; i < a.length; i++) {
@@ -53,13 +51,7 @@ const opts = { url: '', seconds: 20, minAdvance: 0.9, switchLevel: false, startu
 }
 const log = (...m) => { if (opts.verbose) process.stderr.write(`play_hls: ${m.join(' ')}\n`); };
 
-let chromium;
-try {
-  ({ chromium } = require('playwright-core'));
-} catch (e) {
-  process.stderr.write(`play_hls: playwright-core missing (run scripts/setup.sh): ${e.message}\n`);
-  process.exit(2);
-}
+const chromium = requirePlaywright('play_hls');
 const hlsJsPath = path.join(path.dirname(require.resolve('hls.js/package.json')), 'dist', 'hls.min.js');
 const hlsVersion = JSON.parse(fs.readFileSync(require.resolve('hls.js/package.json'), 'utf8')).version;
 
@@ -130,7 +122,7 @@ const server = http.createServer((req, res) => {
 await new Promise((resolve, reject) => server.once('error', reject).listen(0, '127.0.0.1', resolve));
 const pagePort = server.address().port;
 
-const userDataDir = fs.mkdtempSync(path.join(os.tmpdir(), 'onair-chromium-'));
+let userDataDir;
 const result = { url: opts.url, hls_js: hlsVersion, ok: false, first_frame_ms: null, seconds: opts.seconds,
                  wall_s: null, advance_s: null, advance_ratio: null, stalls: 0, waiting_events: 0,
                  buffer_stalled_errors: 0, stalled_s: 0, fatal: null, errors: [], levels: [],
@@ -141,7 +133,7 @@ let terminating = false;
 const cleanup = async () => {
   try { if (context) await context.close(); } catch { /* already gone */ }
   server.close();
-  fs.rmSync(userDataDir, { recursive: true, force: true });
+  if (userDataDir) fs.rmSync(userDataDir, { recursive: true, force: true });
 };
 for (const sig of ['SIGTERM', 'SIGINT']) {
   process.on(sig, async () => {
@@ -164,14 +156,7 @@ hardDeadline.unref();
 const sleep = ms => new Promise(r => setTimeout(r, ms));
 try {
   try {
-    context = await chromium.launchPersistentContext(userDataDir, {
-      executablePath: opts.chromium,
-      headless: true,
-      timeout: 60000,
-      args: ['--headless', '--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run',
-             '--disable-background-networking', '--disable-component-update', '--disable-sync',
-             '--autoplay-policy=no-user-gesture-required'],
-    });
+    ({ context, userDataDir } = await launchChromium(chromium, opts.chromium));
   } catch (e) {
     result.reason = `cannot launch ${opts.chromium}: ${e.message.split('\n')[0]}`;
     process.stdout.write(JSON.stringify(result) + '\n');
