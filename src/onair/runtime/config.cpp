@@ -69,6 +69,7 @@ const std::vector<Field>& Fields() {
         U32("http.max_body_bytes", [](Config& c) -> uint32_t& { return c.http.max_body_bytes; }),
         U32("http.idle_timeout_ms", [](Config& c) -> uint32_t& { return c.http.idle_timeout_ms; }),
         U32("http.max_connections", [](Config& c) -> uint32_t& { return c.http.max_connections; }),
+        U32("http.worker_threads", [](Config& c) -> uint32_t& { return c.http.worker_threads; }),
         U32("hls.segment_duration_ms", [](Config& c) -> uint32_t& { return c.hls.segment_duration_ms; }),
         U32("hls.window_segments", [](Config& c) -> uint32_t& { return c.hls.window_segments; }),
         Str("log.level", [](Config& c) -> std::string& { return c.log.level; }),
@@ -103,6 +104,8 @@ base::Status Validate(const Config& c) {
     if (c.log.format != "json" && c.log.format != "text") return ConfigError("config: log.format must be json or text");
     if (c.rtmp.play_coalesce_ms > 100) return ConfigError("config: rtmp.play_coalesce_ms must be 0..100");
     if (c.rtmp.app.empty()) return ConfigError("config: rtmp.app must not be empty");
+    if (c.http.worker_threads < 1 || c.http.worker_threads > 256)
+        return ConfigError("config: http.worker_threads must be 1..256");
     return base::Status::Ok();
 }
 
