@@ -80,7 +80,9 @@ int RunServe(const ServeOptions& options) {
 
     runtime::IoPool pool(options.threads > 0 ? static_cast<unsigned>(options.threads) : config.threads);
     server::rtmp::RtmpServer rtmp(pool, ctx);
-    server::http::HttpServer http(pool, ctx, server::MakeRoutes(ctx, hls));
+    server::http::HttpDispatcher routes;
+    routes.Handle("/", server::MakeRoutes(ctx, hls));
+    server::http::HttpServer http(pool, config.http, counters, std::move(routes));
     if (auto st = rtmp.Listen(rtmp_ep.value()); !st.ok()) {
         std::cerr << "onair: " << st.error().message << "\n";
         return 1;

@@ -30,12 +30,13 @@ struct Error {
     }
 };
 
-/// Value or Error (C++20 stand-in for std::expected).
-template <typename T>
+/// Value or Error (C++20 stand-in for std::expected). Another error type E
+/// serves layers whose failures are something else (an HTTP response).
+template <typename T, typename E = Error>
 class [[nodiscard]] Result {
 public:
     Result(T value) : v_(std::move(value)) {}  // NOLINT(google-explicit-constructor)
-    Result(Error error) : v_(std::move(error)) {}  // NOLINT(google-explicit-constructor)
+    Result(E error) : v_(std::move(error)) {}  // NOLINT(google-explicit-constructor)
 
     bool ok() const { return v_.index() == 0; }
     explicit operator bool() const { return ok(); }
@@ -46,10 +47,10 @@ public:
     const T& operator*() const& { return value(); }
     T* operator->() { return &value(); }
     const T* operator->() const { return &value(); }
-    const Error& error() const { return std::get<1>(v_); }
+    const E& error() const { return std::get<1>(v_); }
 
 private:
-    std::variant<T, Error> v_;
+    std::variant<T, E> v_;
 };
 
 /// Result without a value.

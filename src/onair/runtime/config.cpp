@@ -71,6 +71,7 @@ const std::vector<Field>& Fields() {
         U32("http.max_body_bytes", [](Config& c) -> uint32_t& { return c.http.max_body_bytes; }),
         U32("http.idle_timeout_ms", [](Config& c) -> uint32_t& { return c.http.idle_timeout_ms; }),
         U32("http.max_connections", [](Config& c) -> uint32_t& { return c.http.max_connections; }),
+        U32("http.worker_threads", [](Config& c) -> uint32_t& { return c.http.worker_threads; }),
         U32("hls.segment_duration_ms", [](Config& c) -> uint32_t& { return c.hls.segment_duration_ms; }),
         U32("hls.window_segments", [](Config& c) -> uint32_t& { return c.hls.window_segments; }),
         Str("log.level", [](Config& c) -> std::string& { return c.log.level; }),
@@ -125,6 +126,8 @@ base::Status Validate(const Config& c) {
     if (c.ingest.hook_timeout_ms < 100 || c.ingest.hook_timeout_ms > 60000)
         return ConfigError("config: ingest.hook_timeout_ms must be 100..60000");
     if (c.node_id.empty() || c.node_id.size() > 64) return ConfigError("config: node_id must be 1..64 characters");
+    if (c.http.worker_threads < 1 || c.http.worker_threads > 256)
+        return ConfigError("config: http.worker_threads must be 1..256");
     return base::Status::Ok();
 }
 

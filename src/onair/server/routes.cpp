@@ -34,14 +34,7 @@ bool SplitPath(std::string_view path, std::string_view (&parts)[4], size_t& coun
     return count > 0;
 }
 
-http::HttpResponse NotFound() {
-    static const base::SharedBuffer kBody = base::SharedBuffer::Copy(std::string_view("not found\n"));
-    http::HttpResponse r;
-    r.status = 404;
-    r.cache_control = "no-cache";
-    r.body = kBody;
-    return r;
-}
+http::HttpResponse NotFound() { return http::HttpResponse::NotFound(); }
 
 http::HttpResponse Playlist(std::string text, int max_age_s) {
     http::HttpResponse r;
@@ -57,7 +50,7 @@ http::HttpHandler MakeRoutes(ServerContext& ctx, hls::HlsService& hls) {
     // Playlists may be cached for at most half a target duration.
     const int playlist_max_age = std::max(1, static_cast<int>(ctx.config.hls.segment_duration_ms / 2000));
     return [&ctx, &hls, playlist_max_age](const http::HttpRequest& req) -> http::HttpResponse {
-        if (req.method == "OPTIONS") {
+        if (req.verb == http::HttpMethod::kOptions) {
             http::HttpResponse r;
             r.status = 204;
             r.headers = {{"Access-Control-Allow-Methods", "GET, HEAD, OPTIONS"},
@@ -65,7 +58,7 @@ http::HttpHandler MakeRoutes(ServerContext& ctx, hls::HlsService& hls) {
                          {"Access-Control-Max-Age", "86400"}};
             return r;
         }
-        if (req.method != "GET" && req.method != "HEAD") {
+        if (req.verb != http::HttpMethod::kGet && req.verb != http::HttpMethod::kHead) {
             auto r = http::HttpResponse::Text(405, "method not allowed\n");
             r.headers = {{"Allow", "GET, HEAD, OPTIONS"}};
             return r;

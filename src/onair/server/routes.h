@@ -12,7 +12,8 @@ namespace onair::server {
 ///   GET /live/<channel>/index.m3u8             multivariant playlist
 ///   GET /live/<channel>/<rendition>/index.m3u8 media playlist
 ///   GET /live/<channel>/<rendition>/<n>.ts     segment
-/// Unknown paths are a small 404 that allocates nothing lasting.
+/// Unknown paths are a small 404 that allocates nothing lasting. Answers at
+/// once: an inline handler (HttpDispatcher::Handle).
 http::HttpHandler MakeRoutes(ServerContext& ctx, hls::HlsService& hls);
 
 }  // namespace onair::server

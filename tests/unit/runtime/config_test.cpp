@@ -54,6 +54,12 @@ TEST(Config, BadValuesAreNamed) {
     EXPECT_NE(e.error().message.find("ONAIR_RTMP_GOP_CACHE"), std::string::npos);
     EXPECT_FALSE(ParseConfig("hls:\n  segment_duration_ms: 5\n", {}).ok());
     EXPECT_FALSE(ParseConfig("rtmp: [1, 2\n", {}).ok());
+    auto w = ParseConfig("http:\n  worker_threads: 0\n", {});
+    ASSERT_FALSE(w.ok());
+    EXPECT_NE(w.error().message.find("http.worker_threads"), std::string::npos);
+    auto ok = ParseConfig("", {{"ONAIR_HTTP_WORKER_THREADS", "4"}});
+    ASSERT_TRUE(ok.ok());
+    EXPECT_EQ(ok->http.worker_threads, 4u);
 }
 
 TEST(Config, DumpRoundTrips) {

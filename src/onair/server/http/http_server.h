@@ -1,32 +1,51 @@
 // SPDX-License-Identifier: Apache-2.0
 #pragma once
 #include <boost/asio/ip/tcp.hpp>
+#include <boost/asio/thread_pool.hpp>
+#include <memory>
 
 #include "onair/base/result.h"
+#include "onair/runtime/config.h"
 #include "onair/runtime/endpoint.h"
 #include "onair/runtime/io_pool.h"
-#include "onair/server/http/http_types.h"
+#include "onair/server/http/http_dispatcher.h"
+#include "onair/server/http/http_session.h"
 #include "onair/server/server_context.h"
 
 namespace onair::server::http {
 
 /// HTTP/1.1 server (Boost.Beast, one coroutine per connection): keep-alive,
-/// header and body size limits, idle timeout, CORS on every response.
+/// request bodies, header (431) and body (413) limits, the idle timeout for
+/// the wait for a request's header and again for its body, CORS on every
+/// response, HEAD answered without a body. Handlers come from an
+/// HttpDispatcher; its blocking ones run on a worker pool of
+/// `config.worker_threads` threads owned by the server.
+///
+/// Destroy the server after the IoPool's threads have been joined and before
+/// the IoPool: the destructor waits for blocking handlers still running.
 class HttpServer {
 public:
-    HttpServer(runtime::IoPool& pool, ServerContext& ctx, HttpHandler handler);
+    HttpServer(runtime::IoPool& pool, const runtime::Config::Http& config, ServerMetrics& counters,
+               HttpDispatcher dispatcher);
+    ~HttpServer();
+    HttpServer(const HttpServer&) = delete;
+    HttpServer& operator=(const HttpServer&) = delete;
 
     base::Status Listen(const runtime::Endpoint& endpoint);
     uint16_t port() const;
     void Start();
+    /// Stops accepting; open connections end with their IO threads.
     void Stop();
 
 private:
     void Accept();
 
     runtime::IoPool& pool_;
-    ServerContext& ctx_;
-    HttpHandler handler_;
+    const runtime::Config::Http config_;
+    ServerMetrics& counters_;
+    const HttpDispatcher dispatcher_;
+    std::unique_ptr<boost::asio::thread_pool> workers_;
+    const HttpSessionEnv env_;
     boost::asio::ip::tcp::acceptor acceptor_;
 };
 

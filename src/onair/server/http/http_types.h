@@ -1,5 +1,6 @@
 // SPDX-License-Identifier: Apache-2.0
 #pragma once
+#include <boost/beast/http/fields.hpp>
 #include <functional>
 #include <string>
 #include <string_view>
@@ -7,20 +8,34 @@
 #include <vector>
 
 #include "onair/base/shared_buffer.h"
+#include "onair/server/http/http_method.h"
 
 namespace onair::server::http {
 
-/// A parsed request as handlers see it (views into the server's buffers,
-/// valid during the call).
+/// A parsed request as handlers see it: views into the connection's parser
+/// and buffers, valid until the handler's response is returned (also while a
+/// blocking handler runs on a worker thread).
 struct HttpRequest {
-    std::string_view method;  // "GET", "HEAD", "OPTIONS", ...
-    std::string_view path;    // target without the query string
-    std::string_view query;   // after '?', may be empty
-    std::string_view if_none_match;
+    std::string_view method;  // "GET", "HEAD", "OPTIONS", ... as sent
+    HttpMethod verb = HttpMethod::kOther;
+    std::string_view path;   // target without the query string, not decoded
+    std::string_view query;  // after '?', may be empty
+    std::string_view body;
     std::string_view client_ip;
+    const boost::beast::http::fields* fields = nullptr;  // the request header; null: none
+
+    /// The first header named `name` (case-insensitive), or "" when absent.
+    std::string_view header(std::string_view name) const {
+        if (fields == nullptr) return {};
+        auto it = fields->find(boost::beast::string_view(name.data(), name.size()));
+        if (it == fields->end()) return {};
+        return {it->value().data(), it->value().size()};
+    }
 };
 
 /// A response; the body is shared, not copied, into the socket write.
+/// Headers in `headers` are set last and replace the server's defaults
+/// (CORS, Server) of the same name.
 struct HttpResponse {
     unsigned status = 200;
     std::string content_type = "text/plain; charset=utf-8";
@@ -35,8 +50,18 @@ struct HttpResponse {
         r.body = base::SharedBuffer::Copy(text);
         return r;
     }
+    /// 404 "not found" with a body shared by every call.
+    static HttpResponse NotFound() {
+        static const base::SharedBuffer kBody = base::SharedBuffer::Copy(std::string_view("not found\n"));
+        HttpResponse r;
+        r.status = 404;
+        r.body = kBody;
+        return r;
+    }
 };
 
+/// A handler that answers at once. Run on an IO thread it must not block;
+/// see HttpDispatcher for handlers that may.
 using HttpHandler = std::function<HttpResponse(const HttpRequest&)>;
 
 }  // namespace onair::server::http
