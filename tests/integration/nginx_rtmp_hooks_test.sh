@@ -120,7 +120,7 @@ ok "HLS playable at /hls/studio/index.m3u8 $(( $(now_ms) - t0 )) ms after the pu
 [[ $(header "$T/ngx-seg" Content-Type) == video/mp2t ]] || fail "segment Content-Type: $(header "$T/ngx-seg" Content-Type)"
 [[ $(header "$T/ngx-pl" Access-Control-Allow-Origin) == "*" ]] || fail "no CORS header on the playlist"
 started=$(log_lines "broadcast started")
-grep -q '"onair.channel":"studio"' <<<"$started" && grep -q '"onair.node":"nginx-rtmp"' <<<"$started" ||
+grep -q '"onair.channel":"studio"' <<<"$started" && grep -q '"onair.node":"nginx-rtmp:127.0.0.1"' <<<"$started" ||
   fail "the manager did not log a broadcast of studio from nginx-rtmp: $started"
 
 decode_clean "$NGX_HLS/studio/index.m3u8" 4

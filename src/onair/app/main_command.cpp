@@ -5,6 +5,7 @@
 #include <iostream>
 
 #include "onair/app/channel_command.h"
+#include "onair/app/manager_command.h"
 #include "onair/app/serve_command.h"
 
 namespace onair::app {
@@ -15,6 +16,7 @@ int Main(int argc, char** argv) {
     root.set_version_flag("--version", "onair 0.1.0");
     int exit_code = 0;
     AddServeCommand(root, exit_code);
+    AddManagerCommand(root, exit_code);
     AddChannelCommands(root, exit_code);
     try {
         root.parse(argc, argv);

@@ -75,4 +75,23 @@ nlohmann::json BroadcastJson(const store::Broadcast& b, const std::optional<serv
     return j;
 }
 
+nlohmann::json ChannelJson(const store::Channel& c, const ChannelUrls& urls, const std::optional<store::Broadcast>& live,
+                           const std::optional<server::BroadcastStats>& stats, int64_t now_ms) {
+    return {
+        {"id", c.id},
+        {"name", c.name},
+        {"title", c.title},
+        {"enabled", c.enabled},
+        {"created_at", Rfc3339(c.created_at_ms)},
+        {"updated_at", Rfc3339(c.updated_at_ms)},
+        {"key_rotated_at", Rfc3339(c.key_rotated_at_ms)},
+        {"rtmp_url", urls.rtmp_base},
+        {"rtmp_play_url", urls.rtmp_play(c.name)},
+        {"playback_url", urls.playback(c.name)},
+        {"player_url", urls.player(c.name)},
+        {"live", live.has_value()},
+        {"broadcast", live ? BroadcastJson(*live, stats, now_ms) : nlohmann::json()},
+    };
+}
+
 }  // namespace onair::manager

@@ -3,6 +3,7 @@
 #include <nlohmann/json.hpp>
 #include <optional>
 
+#include "onair/manager/channel_urls.h"
 #include "onair/server/publish_gate.h"
 #include "onair/store/records.h"
 
@@ -22,5 +23,11 @@ server::BroadcastStats StatsFromJson(const nlohmann::json& j);
 ///  "duration_ms","stats"|null}
 nlohmann::json BroadcastJson(const store::Broadcast& broadcast, const std::optional<server::BroadcastStats>& stats,
                              int64_t now_ms);
+
+/// A channel as the API shows it (docs/openapi.json, Channel): where to
+/// publish and play, and its live broadcast if `live` is set. Never the key.
+nlohmann::json ChannelJson(const store::Channel& channel, const ChannelUrls& urls,
+                           const std::optional<store::Broadcast>& live,
+                           const std::optional<server::BroadcastStats>& stats, int64_t now_ms);
 
 }  // namespace onair::manager

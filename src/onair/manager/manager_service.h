@@ -21,7 +21,7 @@ namespace onair::manager {
 struct ManagerOptions {
     /// A live broadcast whose ingest has not reported for this long ended
     /// unexpectedly (its ingest node is gone). Ingests report every second.
-    int64_t heartbeat_timeout_ms = 5000;
+    int64_t heartbeat_timeout_ms = 3000;
     /// Failed publishes (wrong key) per client address before it is refused
     /// without a lookup, and the window they are counted in. 0: no limit.
     uint32_t max_failed_publishes = 10;

@@ -24,7 +24,7 @@ struct Config {
         bool gop_cache = true;                     // new players start at the latest keyframe
         uint32_t republish_grace_ms = 10000;       // a publisher returning within this continues the broadcast
         uint32_t play_coalesce_ms = 100;           // players' writes are batched up to this long (0: write at once)
-        uint32_t publish_media_timeout_ms = 4000;  // an accepted publisher that sends no media this long is dropped
+        uint32_t publish_media_timeout_ms = 3000;  // an accepted publisher that sends no media this long is dropped
     } rtmp;
     struct Http {
         std::string listen = "0.0.0.0:8080";
@@ -44,16 +44,18 @@ struct Config {
     } log;
     struct Manager {
         std::string admin_token;                   // admin API bearer token; empty: generated at first start
-        uint32_t heartbeat_timeout_ms = 5000;      // a live broadcast not reported this long ended unexpectedly
+        uint32_t heartbeat_timeout_ms = 3000;      // a live broadcast not reported this long ended unexpectedly (ingests report every second)
         uint32_t max_failed_publishes = 10;        // wrong keys per client address per window; 0: no limit
         uint32_t failed_publish_window_ms = 60000;
         uint32_t workers = 2;                      // threads for API handlers and hooks (they reach the database)
+        std::string hook_token;                    // also accepted (besides the admin token) by the ingest hooks
+        std::string public_rtmp_url;               // OBS "Server" shown for channels; empty: rtmp://<public_host>:<rtmp port>/<app>
+        std::string public_http_url;               // base of playback URLs; empty: http://<public_host>:<http port>
     } manager;
     struct Ingest {
         std::string manager_url;                   // a remote manager (http://host:port); empty: the one in this process
         std::string manager_token;                 // bearer token for the remote manager's hooks
-        uint32_t hook_timeout_ms = 3000;           // a publish hook that takes longer is a failure
-        bool hook_fail_open = false;               // allow publishing when the manager cannot be reached
+        uint32_t hook_timeout_ms = 3000;           // a publish hook that takes longer refuses the publish (fail-closed)
     } ingest;
     std::string node_id = "local";                 // this node's name in broadcasts and events
     std::string data_dir = "./onair-data";

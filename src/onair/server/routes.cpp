@@ -1,6 +1,8 @@
 // SPDX-License-Identifier: Apache-2.0
 #include "onair/server/routes.h"
 
+#include "onair/server/health_routes.h"
+
 #include <charconv>
 
 namespace onair::server {
@@ -49,7 +51,8 @@ http::HttpResponse Playlist(std::string text, int max_age_s) {
 http::HttpHandler MakeRoutes(ServerContext& ctx, hls::HlsService& hls) {
     // Playlists may be cached for at most half a target duration.
     const int playlist_max_age = std::max(1, static_cast<int>(ctx.config.hls.segment_duration_ms / 2000));
-    return [&ctx, &hls, playlist_max_age](const http::HttpRequest& req) -> http::HttpResponse {
+    auto health = MakeHealthRoutes(ctx.metrics);
+    return [&ctx, &hls, playlist_max_age, health](const http::HttpRequest& req) -> http::HttpResponse {
         if (req.verb == http::HttpMethod::kOptions) {
             http::HttpResponse r;
             r.status = 204;
@@ -63,13 +66,7 @@ http::HttpHandler MakeRoutes(ServerContext& ctx, hls::HlsService& hls) {
             r.headers = {{"Allow", "GET, HEAD, OPTIONS"}};
             return r;
         }
-        if (req.path == "/healthz") return http::HttpResponse::Text(200, "ok\n");
-        if (req.path == "/metrics") {
-            http::HttpResponse r;
-            r.content_type = "text/plain; version=0.0.4; charset=utf-8";
-            r.body = base::SharedBuffer::Copy(std::string_view(ctx.metrics.Render()));
-            return r;
-        }
+        if (req.path == "/healthz" || req.path == "/metrics") return health(req);
         std::string_view parts[4];
         size_t n = 0;
         if (!SplitPath(req.path, parts, n) || n < 3 || parts[0] != ctx.config.rtmp.app) return NotFound();

@@ -6,7 +6,7 @@
 #include "onair/router/stream_hub.h"
 #include "onair/runtime/config.h"
 #include "onair/runtime/metrics.h"
-#include "onair/store/manager_store.h"
+#include "onair/server/publish_gate.h"
 
 namespace onair::server {
 
@@ -36,9 +36,9 @@ struct ServerMetrics {
 struct ServerContext {
     const runtime::Config& config;
     router::StreamHub& hub;
-    store::ManagerStore& store;
     runtime::Metrics& metrics;
     ServerMetrics& counters;
+    PublishGate& gate;  // who may publish; told of every broadcast's end and stats
 };
 
 }  // namespace onair::server

@@ -18,11 +18,16 @@ namespace onair::server::rtmp {
 
 namespace asio = boost::asio;
 using asio::awaitable;
+using server::BroadcastStats;
+using server::PublishAttempt;
+using server::PublishVerdict;
 constexpr auto kTuple = asio::experimental::as_tuple(asio::use_awaitable);
 
 namespace {
 
 constexpr size_t kPlayerReadBuffer = 512;
+constexpr size_t kMaxHeldMessages = 1024;
+constexpr size_t kMaxHeldBytes = 16u << 20;
 constexpr size_t kPublisherReadBuffer = 65536;
 
 proto::rtmp::SessionLimits MakeLimits(const runtime::Config& config) {
@@ -63,7 +68,11 @@ RtmpConnection::RtmpConnection(asio::ip::tcp::socket socket, ServerContext& ctx)
     ctx_.counters.rtmp_connections.Inc();
 }
 
-RtmpConnection::~RtmpConnection() { ctx_.counters.rtmp_connections.Dec(); }
+RtmpConnection::~RtmpConnection() {
+    // Destroyed without Close(): the server is shutting down under it.
+    if (!manager_broadcast_id_.empty()) ctx_.gate.Ended(std::move(manager_broadcast_id_), store::EndReason::kServerShutdown);
+    ctx_.counters.rtmp_connections.Dec();
+}
 
 awaitable<void> RtmpConnection::Run() {
     auto self = shared_from_this();
@@ -247,6 +256,7 @@ awaitable<void> RtmpConnection::Watchdog() {
     asio::steady_timer timer(socket_.get_executor());
     const auto handshake_timeout = std::chrono::milliseconds(ctx_.config.rtmp.handshake_timeout_ms);
     const auto idle_timeout = std::chrono::milliseconds(ctx_.config.rtmp.idle_timeout_ms);
+    const auto media_timeout = std::chrono::milliseconds(ctx_.config.rtmp.publish_media_timeout_ms);
     while (!closed_) {
         timer.expires_after(std::chrono::milliseconds(500));
         co_await timer.async_wait(kTuple);
@@ -262,6 +272,14 @@ awaitable<void> RtmpConnection::Watchdog() {
         } else if (write_in_flight_ && now - last_write_progress_ > idle_timeout) {
             log_.Info("rtmp player stalled, closing", {{"client.ip", client_ip_}});
             Close("write stalled");
+        } else if (broadcast_ && now - last_media_ > media_timeout) {
+            // Connected but silent: the encoder hung or the network is gone
+            // without a reset. The broadcast ends unexpectedly, in seconds.
+            log_.Warn("publisher sent no media, closing", {{"client.ip", client_ip_},
+                                                           {"onair.channel", broadcast_->channel()}});
+            Close("no media", store::EndReason::kUnexpected);
+        } else if (broadcast_ && now - last_report_ >= std::chrono::seconds(1)) {
+            ReportPublisher();
         }
     }
 }
@@ -279,7 +297,7 @@ void RtmpConnection::HandleEvent(proto::rtmp::SessionEvent& event) {
     } else if (std::get_if<SessionEvent::Unpublish>(&event.value)) {
         if (broadcast_) {
             log_.Info("publisher unpublished", {{"client.ip", client_ip_}, {"onair.channel", broadcast_->channel()}});
-            StopPublishing();
+            StopPublishing(store::EndReason::kPublisherClosed);
         }
     } else if (std::get_if<SessionEvent::DeletePlay>(&event.value)) {
         StopPlaying();
@@ -297,16 +315,57 @@ void RtmpConnection::OnPublish(uint32_t stream_id, const std::string& name) {
         session_.RejectPublish(stream_id, "NetStream.Publish.BadName", description, pending_);
         CloseAfterFlush("publish refused");
     };
-    if (broadcast_) return refuse("already publishing on this connection", "already publishing");
+    if (broadcast_ || verifying_) return refuse("already publishing on this connection", "already publishing");
     if (app_ != ctx_.config.rtmp.app) return refuse("unknown application", "unknown application");
-    auto found = ctx_.store.FindChannelByKey(key);
-    if (!found.ok()) {
-        log_.Error("channel store lookup failed", {{"error.message", found.error().message}});
-        return refuse("channel store unavailable", "server error");
-    }
-    if (!found.value()) return refuse("invalid stream key", "invalid stream key");
-    const std::string channel = found.value()->name;
 
+    PublishAttempt attempt;
+    attempt.app = app_;
+    attempt.stream_key = std::string(key);
+    attempt.query = key.size() < name.size() ? name.substr(key.size() + 1) : std::string();
+    attempt.client_ip = client_ip_;
+    attempt.client_port = client_port_;
+    attempt.node = ctx_.config.node_id;
+    verifying_ = true;
+    // The manager answers on its own thread; the verdict is applied on ours.
+    // Media that arrives meanwhile is ignored (clients wait for the reply).
+    std::weak_ptr<RtmpConnection> weak = weak_from_this();
+    auto ex = socket_.get_executor();
+    ctx_.gate.Verify(std::move(attempt), [weak, ex, stream_id, &gate = ctx_.gate](PublishVerdict verdict) {
+        asio::post(ex, [weak, stream_id, verdict = std::move(verdict), &gate]() mutable {
+            auto self = weak.lock();
+            if (!self) {
+                // The client left while the manager decided.
+                if (verdict.allowed) gate.Ended(verdict.broadcast_id, store::EndReason::kUnexpected);
+                return;
+            }
+            self->OnVerdict(stream_id, std::move(verdict));
+        });
+    });
+}
+
+void RtmpConnection::OnVerdict(uint32_t stream_id, PublishVerdict verdict) {
+    verifying_ = false;
+    if (!verdict.allowed) {
+        held_media_.clear();
+        held_bytes_ = 0;
+    }
+    if (closed_) {
+        if (verdict.allowed) ctx_.gate.Ended(verdict.broadcast_id, store::EndReason::kUnexpected);
+        return;
+    }
+    if (!verdict.allowed) {
+        ctx_.counters.publishes_refused.Inc();
+        log_.Warn("publish refused", {{"client.ip", client_ip_},
+                                      {"client.port", client_port_},
+                                      {"event.reason", verdict.reason},
+                                      {"onair.app", app_}});
+        session_.RejectPublish(stream_id, "NetStream.Publish.BadName",
+                               verdict.retry_later ? "server error, retry later" : verdict.reason, pending_);
+        CloseAfterFlush("publish refused");
+        return;
+    }
+    const std::string& channel = verdict.channel;
+    manager_broadcast_id_ = verdict.broadcast_id;
     publisher_id_ = ctx_.hub.NextPublisherId();
     std::weak_ptr<RtmpConnection> weak = weak_from_this();
     auto ex = socket_.get_executor();
@@ -314,24 +373,82 @@ void RtmpConnection::OnPublish(uint32_t stream_id, const std::string& name) {
         asio::post(ex, [weak] {
             if (auto self = weak.lock()) {
                 self->log_.Info("publisher taken over by a new session", {{"client.ip", self->client_ip_}});
-                self->Close("taken over");
+                self->Close("taken over", store::EndReason::kTakenOver);
             }
         });
     };
     auto grant = ctx_.hub.StartPublish(channel, publisher_id_, evict);
     broadcast_ = grant.broadcast;
     demuxer_ = format::flv::TagDemuxer();
+    publish_started_ = last_media_ = last_report_ = Clock::now();
+    video_frames_ = video_bytes_ = audio_bytes_ = 0;
+    reported_video_frames_ = reported_video_bytes_ = reported_audio_bytes_ = 0;
+    bytes_in_ = session_.bytes_received();
     ctx_.counters.publishes_accepted.Inc();
     ctx_.counters.rtmp_publishers.Inc();
     if (grant.takeover) ctx_.counters.takeovers.Inc();
     if (!grant.takeover && !grant.resumed) ctx_.counters.broadcasts_live.Inc();
     session_.AcceptPublish(stream_id, pending_);
+    Wake();
     log_.Info("publish accepted", {{"client.ip", client_ip_},
                                    {"client.port", client_port_},
                                    {"onair.channel", channel},
-                                   {"onair.broadcast_id", broadcast_->id()},
+                                   {"onair.broadcast_id", manager_broadcast_id_},
+                                   {"onair.stream_id", broadcast_->id()},
                                    {"onair.takeover", grant.takeover},
                                    {"onair.resumed", grant.resumed}});
+    auto held = std::move(held_media_);
+    held_media_.clear();
+    held_bytes_ = 0;
+    for (const auto& m : held) {
+        OnMedia(m.type, m.timestamp, m.payload);
+        if (closed_) return;
+    }
+}
+
+void RtmpConnection::ReportPublisher() {
+    const auto now = Clock::now();
+    const double secs = std::chrono::duration<double>(now - last_report_).count();
+    if (secs <= 0) return;
+    BroadcastStats st;
+    st.broadcast_id = manager_broadcast_id_;
+    st.channel = broadcast_->channel();
+    st.video_kbps = static_cast<double>(video_bytes_ - reported_video_bytes_) * 8 / 1000 / secs;
+    st.audio_kbps = static_cast<double>(audio_bytes_ - reported_audio_bytes_) * 8 / 1000 / secs;
+    st.fps = static_cast<double>(video_frames_ - reported_video_frames_) / secs;
+    if (auto v = broadcast_->video_config()) {
+        st.width = v->width;
+        st.height = v->height;
+        st.video_codec = v->codec_string;
+    }
+    if (auto a = broadcast_->audio_config()) {
+        st.audio_codec = a->codec_string;
+        st.audio_sample_rate = a->sample_rate;
+        st.audio_channels = a->channels;
+    }
+    const auto b = broadcast_->stats();
+    st.bytes_in = session_.bytes_received() - bytes_in_;
+    st.frames_in = b.packets;
+    st.gop_ms = b.last_gop_ticks / (media::kTimescale / 1000);
+    st.uptime_ms = std::chrono::duration_cast<std::chrono::milliseconds>(now - publish_started_).count();
+    st.viewers = static_cast<int64_t>(b.viewers);
+    last_report_ = now;
+    reported_video_frames_ = video_frames_;
+    reported_video_bytes_ = video_bytes_;
+    reported_audio_bytes_ = audio_bytes_;
+    std::weak_ptr<RtmpConnection> weak = weak_from_this();
+    auto ex = socket_.get_executor();
+    const std::string id = manager_broadcast_id_;
+    ctx_.gate.Report(std::move(st), [weak, ex, id](bool kick) {
+        if (!kick) return;
+        asio::post(ex, [weak, id] {
+            auto self = weak.lock();
+            if (!self || self->manager_broadcast_id_ != id || !self->broadcast_) return;
+            self->log_.Info("publisher dropped: the manager ended its broadcast",
+                            {{"client.ip", self->client_ip_}, {"onair.broadcast_id", id}});
+            self->Close("ended by the manager", store::EndReason::kKicked);
+        });
+    });
 }
 
 void RtmpConnection::OnPlay(uint32_t stream_id, const std::string& name) {
@@ -371,9 +488,27 @@ void RtmpConnection::OnPlay(uint32_t stream_id, const std::string& name) {
 }
 
 void RtmpConnection::OnMedia(uint8_t type, uint32_t timestamp, const base::SharedBuffer& payload) {
+    if (verifying_) {
+        held_bytes_ += payload.size();
+        if (held_media_.size() >= kMaxHeldMessages || held_bytes_ > kMaxHeldBytes) {
+            log_.Warn("publisher sent too much media before its publish was verified, closing",
+                      {{"client.ip", client_ip_}});
+            Close("media before verification");
+            return;
+        }
+        held_media_.push_back({type, timestamp, payload});
+        return;
+    }
     if (!broadcast_) return;  // media before an accepted publish is ignored
     if (type == 18) return OnMetadata(payload);
     if (type != 8 && type != 9) return;
+    last_media_ = Clock::now();
+    if (type == 9) {
+        ++video_frames_;
+        video_bytes_ += payload.size();
+    } else {
+        audio_bytes_ += payload.size();
+    }
     auto demuxed = type == 9 ? demuxer_.Video(payload, timestamp) : demuxer_.Audio(payload, timestamp);
     if (!demuxed.ok()) {
         const auto& err = demuxed.error();
@@ -444,10 +579,12 @@ void RtmpConnection::OnMetadata(const base::SharedBuffer& payload) {
     broadcast_->SetMetadata(publisher_id_, body);
 }
 
-void RtmpConnection::StopPublishing() {
+void RtmpConnection::StopPublishing(store::EndReason reason) {
     if (!broadcast_) return;
     auto b = std::move(broadcast_);
     broadcast_.reset();
+    ctx_.gate.Ended(std::move(manager_broadcast_id_), reason);
+    manager_broadcast_id_.clear();
     ctx_.counters.rtmp_publishers.Dec();
     ctx_.hub.StopPublish(b, publisher_id_);
     // Keep the broadcast for a grace period: a publisher that reconnects
@@ -478,11 +615,15 @@ void RtmpConnection::CloseAfterFlush(std::string_view reason) {
     Wake();
 }
 
-void RtmpConnection::Close(std::string_view reason) {
+void RtmpConnection::Close(std::string_view reason, store::EndReason end) {
     if (closed_) return;
     closed_ = true;
-    (void)reason;
-    StopPublishing();
+    if (broadcast_) {
+        log_.Info("publisher connection closed", {{"client.ip", client_ip_},
+                                                  {"onair.channel", broadcast_->channel()},
+                                                  {"event.reason", reason}});
+    }
+    StopPublishing(end);
     StopPlaying();
     boost::system::error_code ec;
     socket_.shutdown(asio::ip::tcp::socket::shutdown_both, ec);

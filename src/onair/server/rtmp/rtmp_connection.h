@@ -44,11 +44,15 @@ private:
     void OnPlay(uint32_t stream_id, const std::string& name);
     void OnMedia(uint8_t type, uint32_t timestamp, const base::SharedBuffer& payload);
     void OnMetadata(const base::SharedBuffer& payload);
-    void StopPublishing();
+    void OnVerdict(uint32_t stream_id, server::PublishVerdict verdict);
+    void StopPublishing(store::EndReason reason);
+    void ReportPublisher();
     void StopPlaying();
     void AppendPlayerItems();
     void Wake();
-    void Close(std::string_view reason);
+    /// Closes the connection; a publisher's broadcast ends for `end` (what
+    /// the manager is told) unless the client unpublished first.
+    void Close(std::string_view reason, store::EndReason end = store::EndReason::kUnexpected);
     void CloseAfterFlush(std::string_view reason);
 
     boost::asio::ip::tcp::socket socket_;
@@ -70,7 +74,24 @@ private:
     bool write_in_flight_ = false;
 
     // Publisher state.
+    bool verifying_ = false;            // a publish is with the manager
+    struct HeldMedia {
+        uint8_t type;
+        uint32_t timestamp;
+        base::SharedBuffer payload;
+    };
+    // Media a client sends before the manager's answer (most wait for it;
+    // some do not): replayed once accepted, so the sequence headers are not
+    // lost. Bounded; beyond the bound the publisher is closed.
+    std::vector<HeldMedia> held_media_;
+    size_t held_bytes_ = 0;
+    std::string manager_broadcast_id_;  // the manager's id of this publish session
     uint64_t publisher_id_ = 0;
+    Clock::time_point publish_started_{};
+    Clock::time_point last_media_{};
+    Clock::time_point last_report_{};
+    uint64_t video_frames_ = 0, video_bytes_ = 0, audio_bytes_ = 0, bytes_in_ = 0;
+    uint64_t reported_video_frames_ = 0, reported_video_bytes_ = 0, reported_audio_bytes_ = 0;
     std::shared_ptr<router::Broadcast> broadcast_;
     format::flv::TagDemuxer demuxer_;
     uint64_t invalid_frames_ = 0;
