@@ -187,6 +187,29 @@ assert {e['reason'] for e in ended}=={'kicked','publisher_closed'}, ended
 assert_no_secret "$KEY" "webhook bodies" "$T/hooks.jsonl"
 ok "webhooks: 5 signed attempts, the first answered 500 and retried, all 4 delivered"
 
+# --- onair channel against this manager (--api/--token) -----------------------------------------
+CLI=("$ONAIR_BIN" channel)
+OUT=$("${CLI[@]}" create remote1 --api "$(http_base)" --token "$TOKEN" --json 2>"$T/cli-remote.err") ||
+  fail "onair channel create --api failed: $(cat "$T/cli-remote.err")"
+RKEY=$(jget "$OUT" stream_key)
+[[ $RKEY == sk_* && $(jget "$OUT" name) == remote1 && $(jget "$OUT" rtmp_publish_url) == *"/live/$RKEY" ]] ||
+  fail "create --api --json: $(sed "s/$RKEY/<KEY>/g" <<<"$OUT")"
+"${CLI[@]}" list --api "$(http_base)" --token "$TOKEN" >"$T/cli-list.out" 2>>"$T/cli-remote.err" ||
+  fail "onair channel list --api failed"
+grep -q '^remote1	http://.*/live/remote1/index.m3u8	offline$' "$T/cli-list.out" || fail "list --api: $(cat "$T/cli-list.out")"
+OUT=$("${CLI[@]}" rotate-key remote1 --api "$(http_base)" --token "$TOKEN" --json 2>>"$T/cli-remote.err") ||
+  fail "rotate-key --api failed"
+[[ $(jget "$OUT" stream_key) != "$RKEY" ]] || fail "rotate-key --api returned the old key"
+set +e
+"${CLI[@]}" delete remote1 --api "$(http_base)" --token "${TOKEN}x" >/dev/null 2>"$T/cli-badtoken.err"
+rc=$?
+set -e
+[[ $rc -ne 0 ]] && grep -q "bearer token" "$T/cli-badtoken.err" || fail "a wrong --token was not refused clearly: $(cat "$T/cli-badtoken.err")"
+! grep -qF -- "$TOKEN" "$T/cli-badtoken.err" || fail "the token is in the CLI's error"
+"${CLI[@]}" delete remote1 --api "$(http_base)" --token "$TOKEN" >/dev/null 2>>"$T/cli-remote.err" || fail "delete --api failed"
+api GET /api/v1/channels/remote1; expect 404 not_found "channel deleted through the CLI"
+ok "onair channel create/list/rotate-key/delete --api --token, and a wrong token refused"
+
 # --- the OpenAPI document, delete ---------------------------------------------------------------
 api GET /api/v1/openapi.json "" -; expect 200 "" "openapi.json without a token"
 py "import json,sys; d=json.loads(sys.argv[1]); assert d['openapi'].startswith('3.') and '/api/v1/channels' in d['paths']" "$BODY" ||
