@@ -327,7 +327,7 @@ void RtmpConnection::OnPublish(uint32_t stream_id, const std::string& name) {
     attempt.node = ctx_.config.node_id;
     verifying_ = true;
     // The manager answers on its own thread; the verdict is applied on ours.
-    // Media that arrives meanwhile is ignored (clients wait for the reply).
+    // Media that arrives meanwhile is held and replayed (OnMedia).
     std::weak_ptr<RtmpConnection> weak = weak_from_this();
     auto ex = socket_.get_executor();
     ctx_.gate.Verify(std::move(attempt), [weak, ex, stream_id, &gate = ctx_.gate](PublishVerdict verdict) {
