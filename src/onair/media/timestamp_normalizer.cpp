@@ -52,12 +52,19 @@ TimestampNormalizer::Stamped TimestampNormalizer::Normalize(TrackKind kind, int6
         d = 0;
         out.restamped = true;
     }
-    int64_t& last = last_dts_[static_cast<size_t>(kind) & 1];
+    const size_t track = static_cast<size_t>(kind) & 1;
+    int64_t& last = last_dts_[track];
+    int64_t& step = last_step_[track];
     if (last != INT64_MIN && d <= last) {
-        // Strictly increasing per track: TS and MP4 cannot carry two access
-        // units of one track at the same DTS.
-        d = last + 1;
+        // Strictly increasing per track (TS and MP4 cannot carry two access
+        // units of one track at the same DTS), and one frame interval on:
+        // frames microseconds apart would share a slot in a decoder that
+        // times them by the frame rate. Later frames that are still behind
+        // follow the same way until the publisher's clock is ahead again.
+        d = last + step;
         out.restamped = true;
+    } else if (last != INT64_MIN && !out.restamped) {
+        step = std::clamp<int64_t>(d - last, kMinStep, kMaxStep);
     }
     last = d;
     max_out_dts_ = std::max(max_out_dts_, d);

@@ -13,8 +13,9 @@ namespace onair::media {
 ///
 /// One offset is shared by all tracks, so audio/video sync is kept; it only
 /// changes on a wrap, a jump or Rebase(). Within a track, a DTS that goes
-/// backwards (OBS/NVENC B-frame glitches, interleaving) is re-stamped to the
-/// track's previous DTS + 1 tick, its PTS moved by the same amount.
+/// backwards or repeats (OBS/NVENC B-frame glitches, interleaving) is
+/// re-stamped to the track's previous DTS + its last frame interval (1 to
+/// 100 ms), its PTS moved by the same amount.
 /// Around the 32-bit wrap, a track still sending pre-wrap values after the
 /// other one wrapped keeps its place too. Output DTS are never negative.
 class TimestampNormalizer {
@@ -58,6 +59,11 @@ private:
     int64_t max_out_dts_ = 0;
     int64_t max_out_pts_ = 0;
     std::array<int64_t, 2> last_dts_{{INT64_MIN, INT64_MIN}};
+    // The track's last natural DTS step: what a re-stamped packet moves by.
+    // Until one is seen: 1/30 s for video, 1024 samples at 48 kHz for audio.
+    static constexpr int64_t kMinStep = 90;    // 1 ms
+    static constexpr int64_t kMaxStep = 9000;  // 100 ms
+    std::array<int64_t, 2> last_step_{{3000, 1920}};
 };
 
 }  // namespace onair::media

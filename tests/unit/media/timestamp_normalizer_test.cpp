@@ -72,14 +72,14 @@ TEST(TimestampNormalizer, TracksAreMonotonicIndependently) {
     EXPECT_FALSE(a2.restamped);
 }
 
-TEST(TimestampNormalizer, BackwardDtsIsRestampedOneTickAfterTheTracksLast) {
+TEST(TimestampNormalizer, BackwardDtsIsRestampedOneFrameIntervalAfterTheTracksLast) {
     TimestampNormalizer n;
     In(n, kV, 0, 0);
     In(n, kV, 33, 100);
     In(n, kV, 66, 66);
     auto back = In(n, kV, 50, 83);  // 16 ms backwards, composition offset 33 ms
     EXPECT_TRUE(back.restamped);
-    EXPECT_EQ(back.dts, Ms(66) + 1);
+    EXPECT_EQ(back.dts, Ms(66) + Ms(33));  // the track's last step
     EXPECT_EQ(back.pts - back.dts, Ms(33));  // PTS moved by the same amount
     // The shared offset did not change: the next frame is where it was.
     auto next = In(n, kV, 100, 133);
@@ -95,12 +95,33 @@ TEST(TimestampNormalizer, BackwardDtsIsRestampedOneTickAfterTheTracksLast) {
 TEST(TimestampNormalizer, RepeatedDtsBecomesStrictlyIncreasing) {
     TimestampNormalizer n;
     In(n, kA, 0);
-    auto same = In(n, kA, 0);
+    auto same = In(n, kA, 0);  // no step seen yet: 1024 samples at 48 kHz
     EXPECT_TRUE(same.restamped);
-    EXPECT_EQ(same.dts, 1);
+    EXPECT_EQ(same.dts, 1920);
     auto again = In(n, kA, 0);
-    EXPECT_EQ(again.dts, 2);
-    EXPECT_EQ(again.pts, 2);
+    EXPECT_EQ(again.dts, 3840);
+    EXPECT_EQ(again.pts, 3840);
+    // Once the publisher's clock is ahead again, its timestamps are kept.
+    auto ahead = In(n, kA, 64);
+    EXPECT_FALSE(ahead.restamped);
+    EXPECT_EQ(ahead.dts, Ms(64));
+}
+
+// A decoder that times frames by the frame rate (ffmpeg's -f null pipeline)
+// must not see two frames a tick apart: a burst of repeated video timestamps
+// (GStreamer under load) is spread one frame interval apart.
+TEST(TimestampNormalizer, RepeatedVideoDtsIsSpreadByTheFrameInterval) {
+    TimestampNormalizer n;
+    In(n, kV, 0);
+    In(n, kV, 40);
+    auto a = In(n, kV, 40);
+    auto b = In(n, kV, 40);
+    EXPECT_EQ(a.dts, Ms(80));
+    EXPECT_EQ(b.dts, Ms(120));
+    EXPECT_TRUE(a.restamped && b.restamped);
+    auto c = In(n, kV, 160);
+    EXPECT_FALSE(c.restamped);
+    EXPECT_EQ(c.dts, Ms(160));
 }
 
 TEST(TimestampNormalizer, PtsBeforeDtsIsClamped) {

@@ -2,6 +2,7 @@
 #include "onair/format/mpegts/muxer.h"
 
 #include <algorithm>
+#include <cstdlib>
 #include <string>
 
 #include "onair/codec/h264/avc_config.h"
@@ -13,6 +14,9 @@ namespace onair::format::mpegts {
 namespace {
 constexpr size_t kAdtsHeaderSize = 7;
 constexpr size_t kMaxAdtsFrame = 0x1FFF;  // 13-bit aac_frame_length, header included
+// RTMP carries milliseconds: a frame's timestamp is up to 1 ms off its exact
+// place; 2 ms still counts as "follows the previous frame".
+constexpr int64_t kAudioJitterTicks = 180;
 
 bool SameStreams(const Pmt& a, const Pmt& b) {
     if (a.pcr_pid != b.pcr_pid || a.streams.size() != b.streams.size()) return false;
@@ -132,8 +136,14 @@ base::Status Muxer::WriteAudio(const media::Packet& packet, std::vector<uint8_t>
         return base::MakeError(base::ErrorCode::kInvalidData, "mpegts: AAC frame too large for ADTS");
     const int64_t pts = packet.pts + options_.timestamp_offset;
     const int64_t dts = packet.dts + options_.timestamp_offset;
+    // A reader times the frames of one PES from its PTS, one frame duration
+    // apart: only frames that really follow each other may share a PES. One
+    // that does not (a gap, an overlap, a re-stamped timestamp) starts a new
+    // PES with its own PTS, or the reader's timestamps would run backwards.
+    const int64_t frame_ticks = asc_.sample_rate > 0 ? 1024 * media::kTimescale / asc_.sample_rate : 0;
+    const bool contiguous = std::abs(pts - (audio_last_pts_ + frame_ticks)) <= kAudioJitterTicks;
     if (!audio_batch_.empty() &&
-        (pts - audio_batch_pts_ >= options_.audio_batch_duration || pts < audio_last_pts_ ||
+        (pts - audio_batch_pts_ >= options_.audio_batch_duration || !contiguous ||
          audio_batch_bytes_ + kAdtsHeaderSize + size > std::min(options_.audio_batch_bytes, kMaxBoundedPesPayload))) {
         Flush(out);
     }

@@ -168,27 +168,32 @@ TEST(Muxer, PcrOnlyPacketsWhenTheVideoIsSparse) {
     ParsePes(packets, 0x101);
 }
 
+// 1024 samples at the sample config's 22.05 kHz, in 90 kHz ticks.
+constexpr int64_t kAacFrame = 4180;
+
 TEST(Muxer, AudioIsBundledUpToTheBatchDurationAndFlushedBeforeKeyframes) {
-    Muxer m;
+    MuxerOptions o;
+    o.audio_batch_duration = 20000;
+    Muxer m(o);
     ASSERT_TRUE(m.Configure(SampleVideoConfig(), SampleAudioConfig()).ok());
     Bytes out;
     m.WriteTables(out);
     ASSERT_TRUE(m.Write(Video(0, 0, true), out).ok());
     for (int i = 0; i < 6; ++i) {
-        ASSERT_TRUE(m.Write(Audio(i * 2000), out).ok());  // 0..10000
+        ASSERT_TRUE(m.Write(Audio(i * kAacFrame), out).ok());  // 0..20900
     }
-    ASSERT_TRUE(m.Write(Video(11000, 11000, true), out).ok());  // flushes
-    ASSERT_TRUE(m.Write(Audio(12000), out).ok());
+    ASSERT_TRUE(m.Write(Video(21000, 21000, true), out).ok());  // flushes
+    ASSERT_TRUE(m.Write(Audio(6 * kAacFrame), out).ok());
     m.Flush(out);
     const auto audio = Pes(out, 0x101);
     ASSERT_EQ(audio.size(), 3u);
-    // 0..8000 span less than 9000; 10000 starts a new PES; the keyframe
+    // 0..16720 span less than 20000; 20900 starts a new PES; the keyframe
     // flushes it; Flush() writes the last.
     EXPECT_EQ(audio[0].pts, kOffset);
     EXPECT_EQ(audio[0].data.size(), 5 * 107u);
-    EXPECT_EQ(audio[1].pts, 10000 + kOffset);
+    EXPECT_EQ(audio[1].pts, 5 * kAacFrame + kOffset);
     EXPECT_EQ(audio[1].data.size(), 107u);
-    EXPECT_EQ(audio[2].pts, 12000 + kOffset);
+    EXPECT_EQ(audio[2].pts, 6 * kAacFrame + kOffset);
     EXPECT_FALSE(audio[0].random_access);  // with video, only keyframes are marked
     // Each frame has its own ADTS header: sync word, frame length 107.
     for (size_t f = 0; f < 5; ++f) {
@@ -216,13 +221,44 @@ TEST(Muxer, AudioBundleIsBoundedInBytes) {
     Bytes out;
     m.WriteTables(out);
     for (int i = 0; i < 10; ++i) {
-        ASSERT_TRUE(m.Write(Audio(i * 100, 393), out).ok());  // 400 with ADTS
+        ASSERT_TRUE(m.Write(Audio(i * kAacFrame, 393), out).ok());  // 400 with ADTS
     }
     m.Flush(out);
     const auto audio = Pes(out, 0x101);
     ASSERT_EQ(audio.size(), 5u);
     for (const auto& a : audio) {
         EXPECT_EQ(a.data.size(), 800u);
+    }
+}
+
+// A reader times the frames of a PES one frame apart from its PTS: a frame
+// that does not follow the previous one (re-stamped after a backward
+// timestamp, a gap) must start a PES of its own, or the reader's timestamps
+// run backwards (ffmpeg: "non monotonically increasing dts").
+TEST(Muxer, AudioThatDoesNotFollowThePreviousFrameStartsANewPes) {
+    Muxer m;
+    ASSERT_TRUE(m.Configure(std::nullopt, SampleAudioConfig()).ok());
+    Bytes out;
+    m.WriteTables(out);
+    for (int64_t pts : {int64_t{0}, kAacFrame, kAacFrame + 1, 2 * kAacFrame + 1, 2 * kAacFrame + 1 + 90,
+                        8 * kAacFrame}) {
+        ASSERT_TRUE(m.Write(Audio(pts), out).ok());
+    }
+    m.Flush(out);
+    const auto audio = Pes(out, 0x101);
+    ASSERT_EQ(audio.size(), 4u);
+    EXPECT_EQ(audio[0].pts, kOffset);                      // 0, one frame later
+    EXPECT_EQ(audio[0].data.size(), 2 * 107u);
+    EXPECT_EQ(audio[1].pts, kAacFrame + 1 + kOffset);      // re-stamped +1 tick: new PES, then one that follows
+    EXPECT_EQ(audio[1].data.size(), 2 * 107u);
+    EXPECT_EQ(audio[2].pts, 2 * kAacFrame + 91 + kOffset);  // 1 ms after the previous one: an overlap
+    EXPECT_EQ(audio[3].pts, 8 * kAacFrame + kOffset);      // a gap
+    // What the reader computes for the last frame of each PES comes before
+    // the next PES's first frame.
+    for (size_t i = 1; i < audio.size(); ++i) {
+        const int64_t last_of_previous =
+            audio[i - 1].pts + static_cast<int64_t>(audio[i - 1].data.size() / 107 - 1) * kAacFrame;
+        EXPECT_GT(audio[i].pts, last_of_previous) << i;
     }
 }
 
