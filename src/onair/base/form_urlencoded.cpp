@@ -37,6 +37,9 @@ Status Decode(std::string_view in, size_t field, const FormLimits& limits, std::
             c = static_cast<char>(hi * 16 + lo);
             if (c == '\0') return FieldError(ErrorCode::kInvalidData, field, "NUL byte (%00)");
             i += 2;
+        } else if (c == '\0') {
+            // Raw or escaped, the same answer (found by base_form_fuzz).
+            return FieldError(ErrorCode::kInvalidData, field, "NUL byte");
         }
         if (out.size() == limits.max_value_bytes) {
             return FieldError(ErrorCode::kLimitExceeded, field,

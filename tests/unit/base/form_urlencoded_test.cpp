@@ -46,6 +46,11 @@ TEST(FormUrlencoded, RejectsNul) {
     ASSERT_FALSE(f.ok());
     EXPECT_EQ(f.error().code, ErrorCode::kInvalidData);
     EXPECT_NE(f.error().message.find("NUL"), std::string::npos);
+    // A raw NUL too: what EncodeForm would write as %00 must not parse
+    // differently from it (found by base_form_fuzz).
+    auto raw = ParseForm(std::string_view("a=x\0y", 5));
+    ASSERT_FALSE(raw.ok());
+    EXPECT_EQ(raw.error().code, ErrorCode::kInvalidData);
 }
 
 TEST(FormUrlencoded, LimitsFieldCount) {
