@@ -50,7 +50,7 @@ int RunManager(const RoleFlags& flags) {
     http.Start();
     log.Info("onair manager serving", {{"onair.http_listen", config->http.listen},
                                        {"onair.http_port", http.port()},
-                                       {"onair.database", std::string((*stack)->store().backend())}});
+                                       {"onair.store", std::string((*stack)->store().backend())}});
     RunUntilSignal(pool, log, [&] { http.Stop(); });
     return 0;
 }
