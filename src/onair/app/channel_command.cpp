@@ -87,9 +87,8 @@ private:
 
 class RemoteChannels final : public Channels {
 public:
-    RemoteChannels(std::string base, std::string token) : base_(std::move(base)), token_(std::move(token)) {
-        while (!base_.empty() && base_.back() == '/') base_.pop_back();
-    }
+    RemoteChannels(std::string base, std::string token)
+        : base_(manager::WithoutTrailingSlash(std::move(base))), token_(std::move(token)) {}
 
     base::Result<json> Create(const std::string& name) override {
         return Call(server::http::HttpMethod::kPost, "/api/v1/channels", json{{"name", name}}.dump());

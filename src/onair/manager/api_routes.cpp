@@ -157,41 +157,30 @@ using Handler = std::function<HttpResponse(const HttpRequest&, const PathParams&
 void AddApiRoutes(http::Router& router, ManagerService& manager, const AdminToken& admin, const ApiOptions& options) {
     auto api = std::make_shared<Api>(Api{manager, admin, options});
 
-    // Every handler: errors thrown (a bug, a JSON type error in a path we
-    // did not foresee) become a 500 with a generic message, logged.
-    auto guarded = [api](Handler h) -> Handler {
-        return [api, h = std::move(h)](const HttpRequest& req, const PathParams& params) -> HttpResponse {
-            try {
-                return h(req, params);
-            } catch (const std::exception& e) {
-                api->log.Error("api handler failed", {{"url.path", req.path}, {"error.message", e.what()}});
-                return ApiErrorResponse(ApiError::kInternal, "internal error");
-            }
-        };
-    };
-    auto admin_only = [api, guarded](Handler h) -> Handler {
-        return guarded([api, h = std::move(h)](const HttpRequest& req, const PathParams& params) {
+    // Thrown errors become the API's 500 in the Router.
+    auto admin_only = [api](Handler h) -> Handler {
+        return [api, h = std::move(h)](const HttpRequest& req, const PathParams& params) {
             if (!api->IsAdmin(req)) return ApiErrorResponse(ApiError::kUnauthorized, "missing or wrong bearer token");
             return h(req, params);
-        });
+        };
     };
-    auto hook_only = [api, guarded](Handler h) -> Handler {
-        return guarded([api, h = std::move(h)](const HttpRequest& req, const PathParams& params) {
+    auto hook_only = [api](Handler h) -> Handler {
+        return [api, h = std::move(h)](const HttpRequest& req, const PathParams& params) {
             if (!api->IsHook(req)) return ApiErrorResponse(ApiError::kUnauthorized, "missing or wrong bearer token");
             return h(req, params);
-        });
+        };
     };
 
     // --- public -------------------------------------------------------------------
-    router.Add(HttpMethod::kGet, "/api/v1/openapi.json", guarded([](const HttpRequest&, const PathParams&) {
+    router.Add(HttpMethod::kGet, "/api/v1/openapi.json", [](const HttpRequest&, const PathParams&) {
         HttpResponse r;
         r.content_type = "application/json";
         r.cache_control = "no-cache";
         r.body = base::SharedBuffer::Copy(OpenApiDocument());
         return r;
-    }));
+    });
     router.Add(HttpMethod::kGet, "/api/v1/public/channels/{name}",
-               guarded([api](const HttpRequest&, const PathParams& p) {
+               [api](const HttpRequest&, const PathParams& p) {
                    auto c = api->store().GetChannel(p["name"]);
                    if (!c.ok()) return http::ErrorResponse(c.error());
                    auto live = api->manager.LiveBroadcastOf(c->name);
@@ -201,7 +190,7 @@ void AddApiRoutes(http::Router& router, ManagerService& manager, const AdminToke
                              {"live", live.has_value()},
                              {"playback_url", api->options.urls.playback(c->name)},
                              {"started_at", live ? json(Rfc3339(live->broadcast.started_at_ms)) : json()}});
-               }));
+               });
 
     // --- admin: channels ------------------------------------------------------------
     router.Add(HttpMethod::kGet, "/api/v1/auth/check",

@@ -12,12 +12,12 @@ uint16_t PortOf(const std::string& listen, uint16_t fallback) {
     return ep.ok() ? ep->port : fallback;
 }
 
+}  // namespace
+
 std::string WithoutTrailingSlash(std::string s) {
     while (!s.empty() && s.back() == '/') s.pop_back();
     return s;
 }
-
-}  // namespace
 
 ChannelUrls ChannelUrls::FromConfig(const runtime::Config& config) {
     ChannelUrls u;

@@ -22,4 +22,7 @@ struct ChannelUrls {
     std::string app;  // the RTMP application, "live"
 };
 
+/// A base URL as configured, without trailing '/' (paths are appended).
+std::string WithoutTrailingSlash(std::string url);
+
 }  // namespace onair::manager

@@ -2,20 +2,14 @@
 #include "onair/manager/manager_service.h"
 
 #include <algorithm>
-#include <chrono>
 
 #include "onair/manager/ids.h"
 #include "onair/manager/json_views.h"
+#include "onair/runtime/wall_clock.h"
 
 namespace onair::manager {
 
 namespace {
-
-int64_t SystemNowMs() {
-    return std::chrono::duration_cast<std::chrono::milliseconds>(
-               std::chrono::system_clock::now().time_since_epoch())
-        .count();
-}
 
 nlohmann::json ChannelRef(int64_t id, std::string_view name) { return {{"id", id}, {"name", name}}; }
 
@@ -24,7 +18,7 @@ nlohmann::json ChannelRef(int64_t id, std::string_view name) { return {{"id", id
 ManagerService::ManagerService(store::ManagerStore& store, ManagerOptions options, NowFn now)
     : store_(store),
       options_(options),
-      now_(now ? std::move(now) : NowFn(SystemNowMs)),
+      now_(now ? std::move(now) : NowFn(runtime::WallClockMs)),
       limiter_(options.max_failed_publishes, options.failed_publish_window_ms) {
     auto live = store_.ListLiveBroadcasts();
     if (!live.ok()) {

@@ -7,6 +7,7 @@
 #include <boost/asio/use_awaitable.hpp>
 #include <nlohmann/json.hpp>
 
+#include "onair/manager/channel_urls.h"
 #include "onair/manager/json_views.h"
 #include "onair/server/http/http_client.h"
 
@@ -15,15 +16,6 @@ namespace onair::manager {
 namespace asio = boost::asio;
 using server::http::FetchRequest;
 using server::http::HttpMethod;
-
-namespace {
-
-std::string WithoutTrailingSlash(std::string s) {
-    while (!s.empty() && s.back() == '/') s.pop_back();
-    return s;
-}
-
-}  // namespace
 
 RemotePublishGate::RemotePublishGate(asio::any_io_executor executor, std::string manager_url, std::string token,
                                      std::chrono::milliseconds timeout)

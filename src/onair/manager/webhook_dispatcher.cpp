@@ -5,17 +5,13 @@
 #include <openssl/hmac.h>
 
 #include <algorithm>
-#include <chrono>
+
+#include "onair/runtime/wall_clock.h"
+#include "onair/server/http/url.h"
 
 namespace onair::manager {
 
 namespace {
-
-int64_t SystemNowMs() {
-    return std::chrono::duration_cast<std::chrono::milliseconds>(
-               std::chrono::system_clock::now().time_since_epoch())
-        .count();
-}
 
 bool Wants(const store::Webhook& hook, const store::Event& event) {
     if (!hook.enabled) return false;
@@ -23,12 +19,11 @@ bool Wants(const store::Webhook& hook, const store::Event& event) {
     return hook.events.empty() || std::find(hook.events.begin(), hook.events.end(), event.type) != hook.events.end();
 }
 
-// scheme://host[:port] only: a webhook URL's path or query may carry a token.
+// scheme://host[:port] only: a webhook URL's path may be its secret (Slack's
+// are), its query a token.
 std::string UrlForLog(std::string_view url) {
-    const auto scheme = url.find("://");
-    if (scheme == std::string_view::npos) return "[invalid url]";
-    const auto path = url.find_first_of("/?#", scheme + 3);
-    return std::string(url.substr(0, path));
+    auto u = server::http::ParseUrl(url);
+    return u.ok() ? u->scheme + "://" + u->authority() : "[invalid url]";
 }
 
 }  // namespace
@@ -54,7 +49,7 @@ WebhookDispatcher::WebhookDispatcher(store::ManagerStore& store, WebhookTranspor
     : store_(store),
       transport_(std::move(transport)),
       options_(options),
-      now_(now ? std::move(now) : NowFn(SystemNowMs)) {}
+      now_(now ? std::move(now) : NowFn(runtime::WallClockMs)) {}
 
 void WebhookDispatcher::OnEvent(const store::Event& event) {
     auto hooks = store_.ListWebhooks();

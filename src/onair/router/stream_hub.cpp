@@ -1,9 +1,10 @@
 // SPDX-License-Identifier: Apache-2.0
 #include "onair/router/stream_hub.h"
 
-#include <chrono>
 #include <cstdio>
 #include <random>
+
+#include "onair/runtime/wall_clock.h"
 
 namespace onair::router {
 
@@ -12,9 +13,7 @@ StreamHub::StreamHub(BroadcastOptions options) : options_(options) {}
 std::string StreamHub::NewBroadcastId(const std::string& channel) {
     // Time-ordered and unique across restarts: ms since epoch + random.
     static thread_local std::mt19937_64 rng{std::random_device{}()};
-    const auto ms = std::chrono::duration_cast<std::chrono::milliseconds>(
-                        std::chrono::system_clock::now().time_since_epoch())
-                        .count();
+    const auto ms = runtime::WallClockMs();
     char buf[64];
     std::snprintf(buf, sizeof buf, "%llx-%06llx", static_cast<unsigned long long>(ms),
                   static_cast<unsigned long long>(rng() & 0xffffff));

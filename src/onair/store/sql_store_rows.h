@@ -2,21 +2,18 @@
 // Helpers shared by the sql_store_*.cpp files: results to records, errors
 // with their context.
 #pragma once
-#include <chrono>
 #include <cstdint>
 #include <limits>
 #include <string>
 #include <vector>
 
 #include "onair/base/result.h"
+#include "onair/runtime/wall_clock.h"
 #include "onair/store/sql_connection.h"
 
 namespace onair::store::sql_rows {
 
-inline int64_t NowMs() {
-    return std::chrono::duration_cast<std::chrono::milliseconds>(std::chrono::system_clock::now().time_since_epoch())
-        .count();
-}
+inline int64_t NowMs() { return runtime::WallClockMs(); }
 
 /// A LIMIT parameter.
 inline int64_t Limit(size_t limit) {

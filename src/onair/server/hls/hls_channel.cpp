@@ -4,6 +4,7 @@
 #include <cmath>
 
 #include "onair/format/hls/multivariant_playlist.h"
+#include "onair/runtime/wall_clock.h"
 
 namespace onair::server::hls {
 
@@ -15,11 +16,7 @@ packager::HlsRendition::Options RenditionOptions(const HlsOptions& o, const std:
     r.target_duration = o.segment_target_ticks;
     return r;
 }
-int64_t WallClockMs() {
-    return std::chrono::duration_cast<std::chrono::milliseconds>(
-               std::chrono::system_clock::now().time_since_epoch())
-        .count();
-}
+using runtime::WallClockMs;
 }  // namespace
 
 HlsChannel::HlsChannel(std::string channel, std::string_view broadcast_id, const HlsOptions& options)

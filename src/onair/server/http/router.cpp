@@ -1,6 +1,8 @@
 // SPDX-License-Identifier: Apache-2.0
 #include "onair/server/http/router.h"
 
+#include "onair/runtime/logger.h"
+
 #include <stdexcept>
 
 #include "onair/server/http/json_response.h"
@@ -150,7 +152,15 @@ HttpResponse Router::Handle(const HttpRequest& request) const {
                                     "malformed percent-encoding in {" + route->segments[i].text + "}");
         params.Add(route->segments[i].text, value);
     }
-    return route->handler(request, params);
+    try {
+        return route->handler(request, params);
+    } catch (const std::exception& e) {
+        // A bug, or a JSON type error in a path nobody foresaw: the API's
+        // error shape, a generic message, the details in the log.
+        runtime::Logger("http").Error("route handler failed",
+                                      {{"url.path", std::string(request.path)}, {"error.message", e.what()}});
+        return ApiErrorResponse(ApiError::kInternal, "internal error");
+    }
 }
 
 }  // namespace onair::server::http

@@ -41,7 +41,8 @@ using RouteHandler = std::function<HttpResponse(const HttpRequest&, const PathPa
 ///     Access-Control-Max-Age;
 ///   * HEAD is answered by the GET handler unless a HEAD route exists (the
 ///     server sends no body);
-///   * 400 invalid_argument when a parameter's percent-encoding is broken.
+///   * 400 invalid_argument when a parameter's percent-encoding is broken;
+///   * 500 internal when a handler throws (logged with the path).
 /// Handle() is a plain HttpHandler: register it with
 /// HttpDispatcher::HandleBlocking when the handlers call a database.
 class Router {

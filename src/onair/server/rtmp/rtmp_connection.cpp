@@ -502,7 +502,7 @@ void RtmpConnection::OnMedia(uint8_t type, uint32_t timestamp, const base::Share
     if (!broadcast_) return;  // media before an accepted publish is ignored
     if (type == 18) return OnMetadata(payload);
     if (type != 8 && type != 9) return;
-    last_media_ = Clock::now();
+    last_media_ = last_read_;  // the read that carried it: no clock read per message
     if (type == 9) {
         ++video_frames_;
         video_bytes_ += payload.size();

@@ -81,6 +81,17 @@ TEST(Router, UnknownPathIs404) {
     }
 }
 
+TEST(Router, AThrowingHandlerIsA500InTheApiShape) {
+    Router r;
+    r.Add(HttpMethod::kGet, "/boom", [](const HttpRequest&, const PathParams&) -> HttpResponse {
+        throw std::runtime_error("inside detail");
+    });
+    const auto res = r.Handle(Request(HttpMethod::kGet, "/boom"));
+    EXPECT_EQ(res.status, 500u);
+    EXPECT_EQ(ErrorCode(res), "internal");
+    EXPECT_EQ(res.body.view().find("inside detail"), std::string_view::npos);
+}
+
 TEST(Router, WrongMethodIs405WithAllow) {
     const Router r = ChannelsRouter();
     HttpResponse res = r.Handle(Request(HttpMethod::kPut, "/api/v1/channels/news"));
