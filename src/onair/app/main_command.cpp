@@ -5,8 +5,7 @@
 #include <iostream>
 
 #include "onair/app/channel_command.h"
-#include "onair/app/manager_command.h"
-#include "onair/app/serve_command.h"
+#include "onair/app/role_commands.h"
 
 namespace onair::app {
 
@@ -16,6 +15,8 @@ int Main(int argc, char** argv) {
     root.set_version_flag("--version", "onair 0.1.0");
     int exit_code = 0;
     AddServeCommand(root, exit_code);
+    AddIngestCommand(root, exit_code);
+    AddEdgeCommand(root, exit_code);
     AddManagerCommand(root, exit_code);
     AddChannelCommands(root, exit_code);
     try {

@@ -101,6 +101,16 @@ void ManagerStack::AddRoutes(server::http::HttpDispatcher& routes) {
     routes.Handle("/assets", web);
 }
 
+void ManagerStack::AttachBus(bus::Bus& bus) {
+    bus_publisher_ = std::make_unique<manager::BusEventPublisher>(bus);
+    service_->AddListener(bus_publisher_.get());
+    bus_consumer_ = std::make_unique<manager::BusEventConsumer>(
+        *service_, [this](std::function<void()> work) {
+            if (!stopped_) asio::post(workers_, std::move(work));
+        });
+    bus_subscription_ = bus.SubscribeEvents(*bus_consumer_);
+}
+
 void ManagerStack::Start() {
     ScheduleSweep();
     ScheduleWebhooks();
@@ -135,6 +145,7 @@ void ManagerStack::ScheduleWebhooks() {
 
 void ManagerStack::Stop() {
     if (stopped_.exchange(true)) return;
+    bus_subscription_.reset();
     timer_context_.stop();
     if (timer_thread_.joinable()) timer_thread_.join();
     workers_.join();

@@ -10,7 +10,9 @@
 #include <thread>
 
 #include "onair/base/result.h"
+#include "onair/bus/bus.h"
 #include "onair/manager/admin_token.h"
+#include "onair/manager/bus_events.h"
 #include "onair/manager/local_publish_gate.h"
 #include "onair/manager/manager_service.h"
 #include "onair/manager/webhook_dispatcher.h"
@@ -42,6 +44,10 @@ public:
     /// dashboard's pages and assets (inline).
     void AddRoutes(server::http::HttpDispatcher& routes);
 
+    /// Puts every event on the bus (onair.events) and takes the other roles'
+    /// events from it (media.gap). Before Start(); `bus` outlives the stack's Stop().
+    void AttachBus(bus::Bus& bus);
+
     /// Starts the periodic work: timers on a thread of their own, the work
     /// itself on the worker pool.
     void Start();
@@ -64,6 +70,9 @@ private:
     std::unique_ptr<manager::ManagerService> service_;
     std::unique_ptr<manager::WebhookDispatcher> webhooks_;
     std::unique_ptr<manager::LocalPublishGate> gate_;
+    std::unique_ptr<manager::BusEventPublisher> bus_publisher_;
+    std::unique_ptr<manager::BusEventConsumer> bus_consumer_;
+    std::unique_ptr<bus::Subscription> bus_subscription_;
     boost::asio::io_context timer_context_;
     boost::asio::steady_timer sweep_timer_{timer_context_};
     boost::asio::steady_timer webhook_timer_{timer_context_};

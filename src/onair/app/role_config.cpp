@@ -19,6 +19,10 @@ base::Result<runtime::Config> LoadRoleConfig(const RoleFlags& flags) {
     if (!flags.data_dir.empty()) config.data_dir = flags.data_dir;
     if (!flags.database.empty()) config.database = flags.database;
     if (!flags.manager_url.empty()) config.ingest.manager_url = flags.manager_url;
+    if (!flags.bus_url.empty()) config.bus.url = flags.bus_url;
+    if (!flags.node_id.empty()) config.node_id = flags.node_id;
+    // Flags come after the config's own checks: check again.
+    if (auto st = runtime::ValidateConfig(config); !st.ok()) return st.error();
     runtime::SetLogLevel(config.log.level);
     runtime::SetLogFormat(config.log.format);
     std::error_code ec;

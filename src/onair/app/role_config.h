@@ -18,7 +18,9 @@ struct RoleFlags {
     std::string http_listen;
     std::string data_dir;
     std::string database;
-    std::string manager_url;  // serve: a remote manager instead of the local one
+    std::string manager_url;  // serve, ingest: a remote manager instead of the local one
+    std::string bus_url;      // "in-process" or "kafka://host:port,..."
+    std::string node_id;
 };
 
 /// Config file + ONAIR_* environment, then the flags; sets up logging and

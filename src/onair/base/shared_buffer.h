@@ -18,9 +18,17 @@ public:
 
     /// Takes ownership of `bytes` without copying them.
     static SharedBuffer Adopt(std::vector<uint8_t>&& bytes) {
+        auto storage = std::make_shared<const std::vector<uint8_t>>(std::move(bytes));
+        return Wrap(storage, {storage->data(), storage->size()});
+    }
+    /// Shares `bytes`, which `owner` keeps alive (a message buffer of a
+    /// library, say): no copy. The bytes must not change while any
+    /// SharedBuffer of them lives.
+    static SharedBuffer Wrap(std::shared_ptr<const void> owner, std::span<const uint8_t> bytes) {
         SharedBuffer b;
+        b.owner_ = std::move(owner);
+        b.data_ = bytes.data();
         b.len_ = bytes.size();
-        b.storage_ = std::make_shared<const std::vector<uint8_t>>(std::move(bytes));
         return b;
     }
     static SharedBuffer Copy(std::span<const uint8_t> bytes) {
@@ -30,7 +38,7 @@ public:
         return Copy(std::span<const uint8_t>(reinterpret_cast<const uint8_t*>(s.data()), s.size()));
     }
 
-    const uint8_t* data() const { return storage_ ? storage_->data() + off_ : nullptr; }
+    const uint8_t* data() const { return data_; }
     size_t size() const { return len_; }
     bool empty() const { return len_ == 0; }
     std::span<const uint8_t> span() const { return {data(), len_}; }
@@ -43,18 +51,18 @@ public:
         SharedBuffer b;
         if (offset > len_) offset = len_;
         if (length > len_ - offset) length = len_ - offset;
-        b.storage_ = storage_;
-        b.off_ = off_ + offset;
+        b.owner_ = owner_;
+        b.data_ = data_ ? data_ + offset : nullptr;
         b.len_ = length;
         return b;
     }
 
     /// Number of SharedBuffers sharing the storage (for tests and metrics).
-    long use_count() const { return storage_.use_count(); }
+    long use_count() const { return owner_.use_count(); }
 
 private:
-    std::shared_ptr<const std::vector<uint8_t>> storage_;
-    size_t off_ = 0;
+    std::shared_ptr<const void> owner_;
+    const uint8_t* data_ = nullptr;
     size_t len_ = 0;
 };
 

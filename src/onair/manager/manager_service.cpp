@@ -53,6 +53,8 @@ void ManagerService::Emit(std::string type, int64_t channel_id, nlohmann::json b
     body["id"] = e.id;
     body["type"] = e.type;
     body["at"] = Rfc3339(e.at_ms);
+    body["version"] = 1;
+    body["source"] = "manager";
     e.payload = body.dump();
     auto seq = store_.AppendEvent(e);
     if (!seq.ok()) {
@@ -262,6 +264,32 @@ std::optional<LiveBroadcast> ManagerService::LiveBroadcastOf(std::string_view ch
         if (l.broadcast.channel == channel) return LiveBroadcast{l.broadcast, l.stats, l.last_seen_at_ms};
     }
     return std::nullopt;
+}
+
+bool ManagerService::MediaGap(std::string_view channel, const nlohmann::json& report) {
+    const auto live = LiveBroadcastOf(channel);
+    if (!live) return false;
+    const std::string key = live->broadcast.id + "/" + report.value("media_broadcast_id", "") + "/" +
+                            std::to_string(report.value("first_missing_sequence", uint64_t{0}));
+    {
+        std::lock_guard lock(mu_);
+        if (std::find(gaps_announced_.begin(), gaps_announced_.end(), key) != gaps_announced_.end()) return false;
+        gaps_announced_.push_back(key);
+        if (gaps_announced_.size() > 256) gaps_announced_.erase(gaps_announced_.begin());
+    }
+    const uint64_t missing = report.value("missing_records", uint64_t{0});
+    log_.Warn("broadcast has a gap", {{"onair.channel", channel},
+                                      {"onair.broadcast_id", live->broadcast.id},
+                                      {"onair.bus.missing", missing},
+                                      {"onair.node", report.value("node", "")}});
+    Emit("broadcast.gap", live->broadcast.channel_id,
+         {{"channel", ChannelRef(live->broadcast.channel_id, live->broadcast.channel)},
+          {"broadcast", BroadcastJson(live->broadcast, live->stats, now_())},
+          {"missing_records", missing},
+          {"first_missing_sequence", report.value("first_missing_sequence", uint64_t{0})},
+          {"resumed_at", report.value("resumed_at", "")},
+          {"reported_by", report.value("node", "")}});
+    return true;
 }
 
 size_t ManagerService::Sweep() {

@@ -85,6 +85,12 @@ public:
     std::vector<LiveBroadcast> LiveBroadcasts() const;
     std::optional<LiveBroadcast> LiveBroadcastOf(std::string_view channel) const;
 
+    /// An edge found records of the channel's live broadcast missing from
+    /// the log (a `media.gap` event on the bus; see docs/EVENTS.md):
+    /// announced once as broadcast.gap, however many edges report it.
+    /// Returns false if the channel is not live or the gap was announced.
+    bool MediaGap(std::string_view channel, const nlohmann::json& report);
+
     /// Ends every live broadcast not reported for heartbeat_timeout_ms, as
     /// unexpected. Call about once a second. Returns how many ended.
     size_t Sweep();
@@ -114,6 +120,7 @@ private:
     std::vector<EventListener*> listeners_;
     mutable std::mutex mu_;
     std::unordered_map<std::string, Live> live_;  // by broadcast id
+    std::vector<std::string> gaps_announced_;     // recent gap keys, newest last (bounded)
 };
 
 }  // namespace onair::manager

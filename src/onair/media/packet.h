@@ -39,6 +39,10 @@ struct Packet {
     /// Set on the first packet after a takeover or republish: timestamps may
     /// jump and codec configuration may change here.
     bool discontinuity = false;
+    /// When the ingest received it, ms since the epoch (0: unknown). Set
+    /// once, upstream, so everything downstream (PROGRAM-DATE-TIME, the
+    /// log's time index, latency figures) agrees on it.
+    int64_t wallclock_ms = 0;
     base::SharedBuffer payload;
 };
 

@@ -1,6 +1,8 @@
 // SPDX-License-Identifier: Apache-2.0
 #include "onair/router/broadcast.h"
 
+#include "onair/runtime/wall_clock.h"
+
 namespace onair::router {
 
 namespace {
@@ -101,6 +103,7 @@ Broadcast::PushResult Broadcast::Push(uint64_t publisher_id, media::Packet packe
     const auto ts = normalizer_.Normalize(packet.kind, packet.dts, packet.pts);
     packet.dts = ts.dts;
     packet.pts = ts.pts;
+    packet.wallclock_ms = runtime::WallClockMs();
     if (ts.restamped) {
         result.restamped = true;
         ++stats_.restamped;

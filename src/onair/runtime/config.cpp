@@ -88,6 +88,18 @@ const std::vector<Field>& Fields() {
         Str("ingest.manager_url", [](Config& c) -> std::string& { return c.ingest.manager_url; }),
         Str("ingest.manager_token", [](Config& c) -> std::string& { return c.ingest.manager_token; }),
         U32("ingest.hook_timeout_ms", [](Config& c) -> uint32_t& { return c.ingest.hook_timeout_ms; }),
+        Str("bus.url", [](Config& c) -> std::string& { return c.bus.url; }),
+        Str("bus.media_topic", [](Config& c) -> std::string& { return c.bus.media_topic; }),
+        Str("bus.events_topic", [](Config& c) -> std::string& { return c.bus.events_topic; }),
+        U32("bus.buffer_bytes", [](Config& c) -> uint32_t& { return c.bus.buffer_bytes; }),
+        U32("bus.delivery_timeout_ms", [](Config& c) -> uint32_t& { return c.bus.delivery_timeout_ms; }),
+        U32("bus.linger_ms", [](Config& c) -> uint32_t& { return c.bus.linger_ms; }),
+        U32("bus.fetch_wait_ms", [](Config& c) -> uint32_t& { return c.bus.fetch_wait_ms; }),
+        U32("bus.max_record_bytes", [](Config& c) -> uint32_t& { return c.bus.max_record_bytes; }),
+        Bool("bus.idempotence", [](Config& c) -> bool& { return c.bus.idempotence; }),
+        U32("bus.lookback_ms", [](Config& c) -> uint32_t& { return c.bus.lookback_ms; }),
+        U32("bus.edge_idle_timeout_ms", [](Config& c) -> uint32_t& { return c.bus.edge_idle_timeout_ms; }),
+        Str("bus.kafka_properties", [](Config& c) -> std::string& { return c.bus.kafka_properties; }),
         Str("node_id", [](Config& c) -> std::string& { return c.node_id; }),
         Str("data_dir", [](Config& c) -> std::string& { return c.data_dir; }),
         Str("database", [](Config& c) -> std::string& { return c.database; }),
@@ -130,6 +142,20 @@ base::Status Validate(const Config& c) {
     if (c.node_id.empty() || c.node_id.size() > 64) return ConfigError("config: node_id must be 1..64 characters");
     if (c.http.worker_threads < 1 || c.http.worker_threads > 256)
         return ConfigError("config: http.worker_threads must be 1..256");
+    if (c.bus.url != "in-process" && c.bus.url.rfind("kafka://", 0) != 0)
+        return ConfigError("config: bus.url must be in-process or kafka://host:port[,host:port...]");
+    if (c.bus.url.rfind("kafka://", 0) == 0 && c.bus.url.size() == 8)
+        return ConfigError("config: bus.url kafka:// needs at least one host:port");
+    if (c.bus.media_topic.empty() || c.bus.events_topic.empty())
+        return ConfigError("config: bus.media_topic and bus.events_topic must not be empty");
+    if (c.bus.buffer_bytes < (1u << 20)) return ConfigError("config: bus.buffer_bytes must be at least 1048576");
+    if (c.bus.delivery_timeout_ms < 1000) return ConfigError("config: bus.delivery_timeout_ms must be at least 1000");
+    if (c.bus.linger_ms > 1000) return ConfigError("config: bus.linger_ms must be 0..1000");
+    if (c.bus.fetch_wait_ms < 1 || c.bus.fetch_wait_ms > 1000)
+        return ConfigError("config: bus.fetch_wait_ms must be 1..1000");
+    if (c.bus.max_record_bytes < 65536 || c.bus.max_record_bytes > (64u << 20))
+        return ConfigError("config: bus.max_record_bytes must be 65536..67108864");
+    if (c.bus.edge_idle_timeout_ms < 1000) return ConfigError("config: bus.edge_idle_timeout_ms must be at least 1000");
     return base::Status::Ok();
 }
 
@@ -193,6 +219,8 @@ base::Result<Config> LoadConfig(const std::string& yaml_path, const std::map<std
     }
     return ParseConfig(text, env);
 }
+
+base::Status ValidateConfig(const Config& config) { return Validate(config); }
 
 std::string DumpConfig(const Config& config) {
     std::string out;

@@ -57,6 +57,20 @@ struct Config {
         std::string manager_token;                 // bearer token for the remote manager's hooks
         uint32_t hook_timeout_ms = 3000;           // a publish hook that takes longer refuses the publish (fail-closed)
     } ingest;
+    struct Bus {
+        std::string url = "in-process";            // or kafka://host:port[,host:port...]
+        std::string media_topic = "onair.media";
+        std::string events_topic = "onair.events";
+        uint32_t buffer_bytes = 64u << 20;         // media produced, not yet acknowledged; beyond it records drop
+        uint32_t delivery_timeout_ms = 30000;      // a record not acknowledged this long is dropped (counted)
+        uint32_t linger_ms = 2;                    // the producer's batching delay
+        uint32_t fetch_wait_ms = 10;               // how long a broker may hold a fetch on an empty partition
+        uint32_t max_record_bytes = 4u << 20;      // larger media records are dropped (counted)
+        bool idempotence = true;                   // the producer's enable.idempotence
+        uint32_t lookback_ms = 0;                  // how far back an edge starts reading; 0: the HLS window
+        uint32_t edge_idle_timeout_ms = 30000;     // an edge ends a broadcast the log is silent on this long
+        std::string kafka_properties;              // more librdkafka settings: "key=value,key=value"
+    } bus;
     std::string node_id = "local";                 // this node's name in broadcasts and events
     std::string data_dir = "./onair-data";
     std::string database;                          // postgres://..., sqlite:PATH or PATH; empty: <data_dir>/onair.db
@@ -76,6 +90,9 @@ base::Result<Config> ParseConfig(const std::string& yaml_text, const std::map<st
 
 /// The effective configuration as YAML.
 std::string DumpConfig(const Config& config);
+
+/// The checks LoadConfig makes, for a config changed afterwards (by flags).
+base::Status ValidateConfig(const Config& config);
 
 /// Where the manager store is: config.database, else <data_dir>/onair.db.
 std::string DatabaseLocation(const Config& config);

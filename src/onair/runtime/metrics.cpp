@@ -4,7 +4,9 @@
 #include <dirent.h>
 #include <unistd.h>
 
+#include <algorithm>
 #include <cstdio>
+#include <cstdlib>
 #include <fstream>
 #include <sstream>
 
@@ -52,6 +54,19 @@ void ProcessMetrics(std::string& out) {
     out += "process_open_fds " + std::to_string(fds) + "\n";
 }
 
+void RenderSummary(const std::string& name, const std::string& labels, const Summary& summary, std::string& out) {
+    const std::string sep = labels.empty() ? "" : labels + ",";
+    char buf[64];
+    for (const char* q : {"0.5", "0.9", "0.99"}) {
+        std::snprintf(buf, sizeof buf, "%.6f", summary.Quantile(std::strtod(q, nullptr)));
+        out += name + "{" + sep + "quantile=\"" + q + "\"} " + buf + "\n";
+    }
+    const std::string braces = labels.empty() ? "" : "{" + labels + "}";
+    std::snprintf(buf, sizeof buf, "%.6f", summary.Sum());
+    out += name + "_sum" + braces + " " + buf + "\n";
+    out += name + "_count" + braces + " " + std::to_string(summary.Count()) + "\n";
+}
+
 }  // namespace
 
 std::string EscapeLabelValue(const std::string& value) {
@@ -65,8 +80,42 @@ std::string EscapeLabelValue(const std::string& value) {
     return out;
 }
 
+void Summary::Observe(double value) {
+    std::lock_guard lock(mu_);
+    if (recent_.size() < kWindow) {
+        recent_.push_back(value);
+    } else {
+        recent_[next_] = value;
+        next_ = (next_ + 1) % kWindow;
+    }
+    ++count_;
+    sum_ += value;
+}
+
+double Summary::Quantile(double q) const {
+    std::vector<double> sorted;
+    {
+        std::lock_guard lock(mu_);
+        sorted = recent_;
+    }
+    if (sorted.empty()) return 0;
+    const auto rank = static_cast<size_t>(std::clamp(q, 0.0, 1.0) * static_cast<double>(sorted.size() - 1) + 0.5);
+    std::nth_element(sorted.begin(), sorted.begin() + static_cast<std::ptrdiff_t>(rank), sorted.end());
+    return sorted[rank];
+}
+
+uint64_t Summary::Count() const {
+    std::lock_guard lock(mu_);
+    return count_;
+}
+
+double Summary::Sum() const {
+    std::lock_guard lock(mu_);
+    return sum_;
+}
+
 Metrics::Entry& Metrics::Find(const std::string& name, const std::string& help, const std::string& labels,
-                              bool counter) {
+                              Type type) {
     std::lock_guard lock(mu_);
     for (auto& e : entries_)
         if (e.name == name && e.labels == labels) return e;
@@ -74,16 +123,20 @@ Metrics::Entry& Metrics::Find(const std::string& name, const std::string& help, 
     e.name = name;
     e.help = help;
     e.labels = labels;
-    e.is_counter = counter;
+    e.type = type;
     return e;
 }
 
 Counter& Metrics::counter(const std::string& name, const std::string& help, const std::string& labels) {
-    return Find(name, help, labels, true).counter;
+    return Find(name, help, labels, Type::kCounter).counter;
 }
 
 Gauge& Metrics::gauge(const std::string& name, const std::string& help, const std::string& labels) {
-    return Find(name, help, labels, false).gauge;
+    return Find(name, help, labels, Type::kGauge).gauge;
+}
+
+Summary& Metrics::summary(const std::string& name, const std::string& help, const std::string& labels) {
+    return Find(name, help, labels, Type::kSummary).summary;
 }
 
 std::string Metrics::Render() const {
@@ -93,13 +146,19 @@ std::string Metrics::Render() const {
         std::string last;
         for (const auto& e : entries_) {
             if (e.name != last) {
+                static constexpr const char* kTypes[] = {" counter\n", " gauge\n", " summary\n"};
                 out += "# HELP " + e.name + " " + e.help + "\n";
-                out += "# TYPE " + e.name + (e.is_counter ? " counter\n" : " gauge\n");
+                out += "# TYPE " + e.name + kTypes[static_cast<int>(e.type)];
                 last = e.name;
+            }
+            if (e.type == Type::kSummary) {
+                RenderSummary(e.name, e.labels, e.summary, out);
+                continue;
             }
             out += e.name;
             if (!e.labels.empty()) out += "{" + e.labels + "}";
-            out += " " + (e.is_counter ? std::to_string(e.counter.Value()) : std::to_string(e.gauge.Value())) + "\n";
+            out += " " + (e.type == Type::kCounter ? std::to_string(e.counter.Value()) : std::to_string(e.gauge.Value())) +
+                   "\n";
         }
     }
     ProcessMetrics(out);

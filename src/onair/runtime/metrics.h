@@ -5,6 +5,7 @@
 #include <deque>
 #include <mutex>
 #include <string>
+#include <vector>
 
 namespace onair::runtime {
 
@@ -30,6 +31,26 @@ private:
     std::atomic<int64_t> value_{0};
 };
 
+/// Observations (e.g. latencies in seconds) summarized as quantiles over
+/// the most recent `kWindow` of them, plus their count and sum since start:
+/// a Prometheus summary. Observe takes a short lock.
+class Summary {
+public:
+    static constexpr size_t kWindow = 4096;
+    void Observe(double value);
+    /// Quantile q in [0, 1] of the recent window; 0 when empty.
+    double Quantile(double q) const;
+    uint64_t Count() const;
+    double Sum() const;
+
+private:
+    mutable std::mutex mu_;
+    std::vector<double> recent_;  // ring of the last kWindow observations
+    size_t next_ = 0;
+    uint64_t count_ = 0;
+    double sum_ = 0;
+};
+
 /// A registry rendered in the Prometheus text exposition format 0.0.4.
 /// Metrics are created once (at start-up) and live as long as the registry;
 /// the references returned stay valid. Process metrics (RSS, CPU, open fds)
@@ -40,17 +61,21 @@ public:
     /// (empty for none). Same name+labels returns the same metric.
     Counter& counter(const std::string& name, const std::string& help, const std::string& labels = "");
     Gauge& gauge(const std::string& name, const std::string& help, const std::string& labels = "");
+    /// Rendered with quantile="0.5", "0.9", "0.99" and _sum/_count.
+    Summary& summary(const std::string& name, const std::string& help, const std::string& labels = "");
 
     std::string Render() const;
 
 private:
+    enum class Type { kCounter, kGauge, kSummary };
     struct Entry {
         std::string name, help, labels;
-        bool is_counter;
+        Type type;
         Counter counter;
         Gauge gauge;
+        Summary summary;
     };
-    Entry& Find(const std::string& name, const std::string& help, const std::string& labels, bool counter);
+    Entry& Find(const std::string& name, const std::string& help, const std::string& labels, Type type);
 
     mutable std::mutex mu_;
     std::deque<Entry> entries_;  // deque: stable addresses

@@ -48,11 +48,11 @@ http::HttpResponse Playlist(std::string text, int max_age_s) {
 
 }  // namespace
 
-http::HttpHandler MakeRoutes(ServerContext& ctx, hls::HlsService& hls) {
+http::HttpHandler MakeRoutes(const runtime::Config& config, runtime::Metrics& metrics, hls::HlsService& hls) {
     // Playlists may be cached for at most half a target duration.
-    const int playlist_max_age = std::max(1, static_cast<int>(ctx.config.hls.segment_duration_ms / 2000));
-    auto health = MakeHealthRoutes(ctx.metrics);
-    return [&ctx, &hls, playlist_max_age, health](const http::HttpRequest& req) -> http::HttpResponse {
+    const int playlist_max_age = std::max(1, static_cast<int>(config.hls.segment_duration_ms / 2000));
+    auto health = MakeHealthRoutes(metrics);
+    return [app = config.rtmp.app, &hls, playlist_max_age, health](const http::HttpRequest& req) -> http::HttpResponse {
         if (req.verb == http::HttpMethod::kOptions) {
             http::HttpResponse r;
             r.status = 204;
@@ -69,7 +69,7 @@ http::HttpHandler MakeRoutes(ServerContext& ctx, hls::HlsService& hls) {
         if (req.path == "/healthz" || req.path == "/metrics") return health(req);
         std::string_view parts[4];
         size_t n = 0;
-        if (!SplitPath(req.path, parts, n) || n < 3 || parts[0] != ctx.config.rtmp.app) return NotFound();
+        if (!SplitPath(req.path, parts, n) || n < 3 || parts[0] != app) return NotFound();
         if (!ValidName(parts[1])) return NotFound();
         auto channel = hls.Find(parts[1]);
         if (!channel) return NotFound();

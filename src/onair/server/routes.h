@@ -1,12 +1,13 @@
 // SPDX-License-Identifier: Apache-2.0
 #pragma once
+#include "onair/runtime/config.h"
+#include "onair/runtime/metrics.h"
 #include "onair/server/hls/hls_service.h"
 #include "onair/server/http/http_types.h"
-#include "onair/server/server_context.h"
 
 namespace onair::server {
 
-/// The HTTP surface of `onair serve`:
+/// The HTTP surface of a node that serves HLS (`onair serve`, `onair edge`):
 ///   GET /healthz                               200 "ok"
 ///   GET /metrics                               Prometheus text format
 ///   GET /live/<channel>/index.m3u8             multivariant playlist
@@ -14,6 +15,6 @@ namespace onair::server {
 ///   GET /live/<channel>/<rendition>/<n>.ts     segment
 /// Unknown paths are a small 404 that allocates nothing lasting. Answers at
 /// once: an inline handler (HttpDispatcher::Handle).
-http::HttpHandler MakeRoutes(ServerContext& ctx, hls::HlsService& hls);
+http::HttpHandler MakeRoutes(const runtime::Config& config, runtime::Metrics& metrics, hls::HlsService& hls);
 
 }  // namespace onair::server

@@ -46,5 +46,24 @@ TEST(Metrics, RendersExpositionFormat) {
     EXPECT_EQ(EscapeLabelValue("a\"b\\c\n"), "a\\\"b\\\\c\\n");
 }
 
+TEST(Metrics, SummaryRendersQuantilesOfTheRecentWindow) {
+    Metrics m;
+    auto& latency = m.summary("onair_latency_seconds", "Latency", "role=\"edge\"");
+    for (int i = 1; i <= 100; ++i) latency.Observe(i / 1000.0);
+    EXPECT_NEAR(latency.Quantile(0.5), 0.050, 0.0011);
+    EXPECT_NEAR(latency.Quantile(0.99), 0.099, 0.0011);
+    EXPECT_EQ(latency.Count(), 100u);
+    const std::string text = m.Render();
+    EXPECT_NE(text.find("# TYPE onair_latency_seconds summary\n"
+                        "onair_latency_seconds{role=\"edge\",quantile=\"0.5\"} 0.05"),
+              std::string::npos)
+        << text;
+    EXPECT_NE(text.find("onair_latency_seconds_count{role=\"edge\"} 100\n"), std::string::npos);
+    // The window forgets old observations; count and sum do not.
+    for (size_t i = 0; i < Summary::kWindow; ++i) latency.Observe(2.0);
+    EXPECT_DOUBLE_EQ(latency.Quantile(0.5), 2.0);
+    EXPECT_EQ(latency.Count(), 100u + Summary::kWindow);
+}
+
 }  // namespace
 }  // namespace onair::runtime

@@ -6,20 +6,18 @@ namespace onair::server::hls {
 HlsService::HlsService(const HlsOptions& options, std::chrono::seconds linger)
     : options_(options), linger_(linger) {}
 
-void HlsService::OnBroadcastStarted(const std::shared_ptr<router::Broadcast>& broadcast) {
-    auto channel = std::make_shared<HlsChannel>(broadcast->channel(), broadcast->id(), options_);
-    {
-        std::lock_guard lock(mu_);
-        PurgeLocked(std::chrono::steady_clock::now());
-        channels_[broadcast->channel()] = Entry{channel, broadcast->id(), {}, false};
-    }
-    broadcast->Subscribe(channel, /*from_gop_cache=*/true);
+std::shared_ptr<HlsChannel> HlsService::Open(const std::string& channel, const std::string& broadcast_id) {
+    auto hls = std::make_shared<HlsChannel>(channel, broadcast_id, options_);
+    std::lock_guard lock(mu_);
+    PurgeLocked(std::chrono::steady_clock::now());
+    channels_[channel] = Entry{hls, broadcast_id, {}, false};
+    return hls;
 }
 
-void HlsService::OnBroadcastEnded(const std::shared_ptr<router::Broadcast>& broadcast) {
+void HlsService::Ended(const std::string& channel, const std::string& broadcast_id) {
     std::lock_guard lock(mu_);
-    auto it = channels_.find(broadcast->channel());
-    if (it != channels_.end() && it->second.broadcast_id == broadcast->id()) {
+    auto it = channels_.find(channel);
+    if (it != channels_.end() && it->second.broadcast_id == broadcast_id) {
         it->second.ended = true;
         it->second.ended_at = std::chrono::steady_clock::now();
     }
@@ -34,6 +32,12 @@ std::shared_ptr<HlsChannel> HlsService::Find(std::string_view channel) {
         return nullptr;
     }
     return it->second.channel;
+}
+
+size_t HlsService::size() {
+    std::lock_guard lock(mu_);
+    PurgeLocked(std::chrono::steady_clock::now());
+    return channels_.size();
 }
 
 void HlsService::PurgeLocked(std::chrono::steady_clock::time_point now) {

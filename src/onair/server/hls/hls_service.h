@@ -6,21 +6,25 @@
 #include <mutex>
 #include <string>
 
-#include "onair/router/stream_hub.h"
 #include "onair/server/hls/hls_channel.h"
 
 namespace onair::server::hls {
 
-/// Packages every live broadcast as HLS in memory. A broadcast that ended
-/// stays readable (with EXT-X-ENDLIST) for `linger` and is then dropped.
-class HlsService final : public router::HubListener {
+/// The live HLS of every broadcast, in memory, by channel. A broadcast that
+/// ended stays readable (with EXT-X-ENDLIST) for `linger` and is then
+/// dropped. Thread-safe.
+class HlsService {
 public:
     HlsService(const HlsOptions& options, std::chrono::seconds linger);
 
-    void OnBroadcastStarted(const std::shared_ptr<router::Broadcast>& broadcast) override;
-    void OnBroadcastEnded(const std::shared_ptr<router::Broadcast>& broadcast) override;
+    /// A new broadcast on `channel`: its packager, which replaces (for
+    /// readers) any earlier broadcast of the channel. The caller feeds it.
+    std::shared_ptr<HlsChannel> Open(const std::string& channel, const std::string& broadcast_id);
+    /// The broadcast ended: it lingers, then goes.
+    void Ended(const std::string& channel, const std::string& broadcast_id);
 
     std::shared_ptr<HlsChannel> Find(std::string_view channel);
+    size_t size();
 
 private:
     void PurgeLocked(std::chrono::steady_clock::time_point now);

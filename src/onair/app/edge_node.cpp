@@ -1,0 +1,61 @@
+// SPDX-License-Identifier: Apache-2.0
+#include "onair/app/edge_node.h"
+
+#include "onair/runtime/wall_clock.h"
+
+namespace onair::app {
+
+namespace {
+
+server::hls::HlsOptions HlsOptionsOf(const runtime::Config& c) {
+    server::hls::HlsOptions o;
+    o.segment_target_ticks = c.hls.segment_duration_ms * 90;
+    o.window_segments = c.hls.window_segments;
+    return o;
+}
+
+server::bus::MediaImporterOptions ImporterOptionsOf(const runtime::Config& c) {
+    server::bus::MediaImporterOptions o;
+    o.node_id = c.node_id;
+    o.idle_timeout = std::chrono::milliseconds(c.bus.edge_idle_timeout_ms);
+    return o;
+}
+
+}  // namespace
+
+EdgeNode::EdgeNode(const runtime::Config& config, bus::Bus& bus, runtime::Metrics& metrics)
+    : config_(config),
+      bus_(bus),
+      hls_(HlsOptionsOf(config), std::chrono::seconds(60)),
+      importer_(hls_, bus, metrics, ImporterOptionsOf(config)) {}
+
+EdgeNode::~EdgeNode() { Stop(); }
+
+base::Status EdgeNode::Start() {
+    const int64_t lookback_ms = config_.bus.lookback_ms > 0
+                                    ? config_.bus.lookback_ms
+                                    : static_cast<int64_t>(config_.hls.window_segments) * config_.hls.segment_duration_ms;
+    subscription_ = bus_.SubscribeMedia(runtime::WallClockMs() - lookback_ms, importer_);
+    if (!subscription_) return base::MakeError(base::ErrorCode::kIo, "edge: cannot subscribe to " + bus_.describe());
+    sweeper_ = std::thread([this] {
+        std::unique_lock lock(mu_);
+        while (!cv_.wait_for(lock, std::chrono::seconds(1), [this] { return stopping_; })) {
+            lock.unlock();
+            importer_.Sweep();
+            lock.lock();
+        }
+    });
+    return {};
+}
+
+void EdgeNode::Stop() {
+    subscription_.reset();
+    {
+        std::lock_guard lock(mu_);
+        stopping_ = true;
+    }
+    cv_.notify_all();
+    if (sweeper_.joinable()) sweeper_.join();
+}
+
+}  // namespace onair::app

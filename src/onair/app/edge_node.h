@@ -1,0 +1,45 @@
+// SPDX-License-Identifier: Apache-2.0
+#pragma once
+#include <condition_variable>
+#include <memory>
+#include <mutex>
+#include <thread>
+
+#include "onair/bus/bus.h"
+#include "onair/runtime/config.h"
+#include "onair/runtime/metrics.h"
+#include "onair/server/bus/media_importer.h"
+#include "onair/server/hls/hls_service.h"
+
+namespace onair::app {
+
+/// The edge role, as `onair edge` and `onair serve` run it: media records
+/// from the bus, packaged as HLS in memory (server::hls::HlsService), for
+/// server::MakeRoutes to serve. At start it reads the log from
+/// `bus.lookback_ms` back (default: the HLS window), so a broadcast that is
+/// already live is served at once from its past segments.
+class EdgeNode {
+public:
+    EdgeNode(const runtime::Config& config, bus::Bus& bus, runtime::Metrics& metrics);
+    ~EdgeNode();
+
+    server::hls::HlsService& hls() { return hls_; }
+
+    /// Subscribes to the bus and starts the idle sweep.
+    base::Status Start();
+    /// Unsubscribes (no record is delivered after it returns) and stops the sweep.
+    void Stop();
+
+private:
+    const runtime::Config& config_;
+    bus::Bus& bus_;
+    server::hls::HlsService hls_;
+    server::bus::MediaImporter importer_;
+    std::unique_ptr<bus::Subscription> subscription_;
+    std::mutex mu_;
+    std::condition_variable cv_;
+    bool stopping_ = false;
+    std::thread sweeper_;
+};
+
+}  // namespace onair::app

@@ -1,0 +1,77 @@
+// SPDX-License-Identifier: Apache-2.0
+#pragma once
+#include <cstdint>
+#include <memory>
+#include <string>
+#include <string_view>
+
+#include "onair/format/record/media_record.h"
+
+namespace onair::bus {
+
+/// Receives media records, in order per broadcast. Called on a bus thread
+/// (Kafka) or on the producer's thread (in-process): implementations must
+/// be thread-safe and must not block.
+class MediaSink {
+public:
+    virtual ~MediaSink() = default;
+    virtual void OnRecord(const format::record::MediaRecord& record) = 0;
+};
+
+/// Receives events (JSON text). Same threading rules as MediaSink.
+class EventSink {
+public:
+    virtual ~EventSink() = default;
+    virtual void OnEvent(std::string_view key, std::string_view json) = 0;
+};
+
+/// A live subscription; destroying it stops delivery (no call to the sink
+/// runs after the destructor returns).
+class Subscription {
+public:
+    virtual ~Subscription() = default;
+};
+
+/// What a bus has done, for metrics and tests.
+struct BusStats {
+    uint64_t media_produced = 0;    // records accepted for delivery
+    uint64_t media_delivered = 0;   // confirmed by the log (in-process: at once)
+    uint64_t media_dropped = 0;     // refused (buffer full, too large) or never delivered (timeout)
+    uint64_t events_produced = 0;
+    uint64_t events_dropped = 0;
+    uint64_t records_consumed = 0;
+    uint64_t records_invalid = 0;   // consumed but not decodable (counted, skipped)
+    int64_t buffered_bytes = 0;     // produced, not yet delivered
+    int64_t consumer_lag = 0;       // records behind the end of the log, summed over partitions
+};
+
+/// The path between the parts: media records on one topic (onair.media,
+/// keyed by broadcast), events on another (onair.events, JSON). Two
+/// implementations: in-process (`onair serve`; records are handed over as
+/// they are, payloads shared, nothing encoded) and Kafka (librdkafka; the
+/// records travel in the format of docs/MEDIA_RECORDS.md).
+///
+/// Publishing never blocks: a record the bus cannot take (its buffer is
+/// full, the broker has been away too long) is dropped and counted, so an
+/// RTMP read loop that publishes is never held up by the bus.
+class Bus {
+public:
+    virtual ~Bus() = default;
+
+    virtual void PublishMedia(const format::record::MediaRecord& record) = 0;
+    virtual void PublishEvent(std::string_view key, std::string_view json) = 0;
+
+    /// Delivers media records from those received at `since_ms` (ms since
+    /// the epoch; the log's time index) on, then live ones. A consumer that
+    /// joins mid-broadcast asks for a little history so it can start at a
+    /// segment start at once instead of waiting for the next one.
+    virtual std::unique_ptr<Subscription> SubscribeMedia(int64_t since_ms, MediaSink& sink) = 0;
+    /// Delivers events published from now on.
+    virtual std::unique_ptr<Subscription> SubscribeEvents(EventSink& sink) = 0;
+
+    virtual BusStats stats() const = 0;
+    /// "in-process" or "kafka://host:port,...", for logs.
+    virtual std::string describe() const = 0;
+};
+
+}  // namespace onair::bus

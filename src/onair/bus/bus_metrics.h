@@ -1,0 +1,30 @@
+// SPDX-License-Identifier: Apache-2.0
+#pragma once
+#include "onair/bus/bus.h"
+#include "onair/runtime/metrics.h"
+
+namespace onair::bus {
+
+/// The bus's counters in the metrics registry (both implementations).
+struct BusMetrics {
+    explicit BusMetrics(runtime::Metrics& registry);
+
+    runtime::Counter& media_produced;
+    runtime::Counter& media_delivered;
+    runtime::Counter& media_dropped_full;     // the buffer bound was reached
+    runtime::Counter& media_dropped_timeout;  // not acknowledged within the delivery timeout
+    runtime::Counter& media_dropped_large;    // larger than the largest record allowed
+    runtime::Counter& media_dropped_error;    // refused for another reason
+    runtime::Counter& events_produced;
+    runtime::Counter& events_dropped;
+    runtime::Counter& media_consumed;
+    runtime::Counter& events_consumed;
+    runtime::Counter& records_invalid;
+    runtime::Gauge& buffered_bytes;
+    runtime::Gauge& media_lag;
+    runtime::Gauge& events_lag;
+
+    BusStats Snapshot() const;
+};
+
+}  // namespace onair::bus

@@ -1,0 +1,112 @@
+// SPDX-License-Identifier: Apache-2.0
+#include "onair/bus/in_process_bus.h"
+
+#include <algorithm>
+
+#include "onair/runtime/wall_clock.h"
+
+namespace onair::bus {
+
+using format::record::MediaRecord;
+using format::record::RecordType;
+
+class InProcessBus::MediaSubscription final : public Subscription {
+public:
+    MediaSubscription(InProcessBus& bus, MediaSink& sink) : bus_(bus), sink_(sink) {}
+    ~MediaSubscription() override { bus_.Remove(&sink_); }
+
+private:
+    InProcessBus& bus_;
+    MediaSink& sink_;
+};
+
+class InProcessBus::EventSubscription final : public Subscription {
+public:
+    EventSubscription(InProcessBus& bus, EventSink& sink) : bus_(bus), sink_(sink) {}
+    ~EventSubscription() override { bus_.Remove(&sink_); }
+
+private:
+    InProcessBus& bus_;
+    EventSink& sink_;
+};
+
+InProcessBus::InProcessBus(runtime::Metrics& metrics, const InProcessBusOptions& options)
+    : options_(options), metrics_(metrics) {}
+
+InProcessBus::~InProcessBus() = default;
+
+std::shared_ptr<const InProcessBus::Names> InProcessBus::NamesForLocked(const MediaRecord& record) {
+    auto it = names_.find(record.broadcast_id);
+    if (it != names_.end() && it->second->channel == record.channel && it->second->end_reason == record.end_reason)
+        return it->second;
+    auto names = std::make_shared<Names>();
+    names->broadcast_id = record.broadcast_id;
+    names->channel = record.channel;
+    names->end_reason = record.end_reason;
+    names_[names->broadcast_id] = names;
+    return names;
+}
+
+void InProcessBus::PublishMedia(const MediaRecord& record) {
+    std::lock_guard lock(media_mu_);
+    metrics_.media_produced.Inc();
+    metrics_.media_delivered.Inc();
+    metrics_.media_consumed.Inc(media_sinks_.size());
+    for (auto* sink : media_sinks_) sink->OnRecord(record);
+    if (options_.retention_ms <= 0 || options_.retention_bytes == 0) return;
+    Stored stored;
+    stored.names = NamesForLocked(record);
+    stored.record = record;
+    stored.record.broadcast_id = stored.names->broadcast_id;
+    stored.record.channel = stored.names->channel;
+    stored.record.end_reason = stored.names->end_reason;
+    stored.cost = 128 + record.packet.payload.size() + record.config.extradata.size() + record.metadata.size();
+    history_bytes_ += stored.cost;
+    history_.push_back(std::move(stored));
+    if (record.type == RecordType::kEnd) names_.erase(std::string(record.broadcast_id));
+    TrimLocked(record.wallclock_ms > 0 ? record.wallclock_ms : runtime::WallClockMs());
+}
+
+void InProcessBus::TrimLocked(int64_t now_ms) {
+    while (!history_.empty() && (history_bytes_ > options_.retention_bytes ||
+                                 history_.front().record.wallclock_ms < now_ms - options_.retention_ms)) {
+        history_bytes_ -= history_.front().cost;
+        history_.pop_front();
+    }
+}
+
+void InProcessBus::PublishEvent(std::string_view key, std::string_view json) {
+    std::lock_guard lock(events_mu_);
+    metrics_.events_produced.Inc();
+    metrics_.events_consumed.Inc(event_sinks_.size());
+    for (auto* sink : event_sinks_) sink->OnEvent(key, json);
+}
+
+std::unique_ptr<Subscription> InProcessBus::SubscribeMedia(int64_t since_ms, MediaSink& sink) {
+    std::lock_guard lock(media_mu_);
+    for (const auto& stored : history_) {
+        if (stored.record.wallclock_ms < since_ms) continue;
+        metrics_.media_consumed.Inc();
+        sink.OnRecord(stored.record);
+    }
+    media_sinks_.push_back(&sink);
+    return std::make_unique<MediaSubscription>(*this, sink);
+}
+
+std::unique_ptr<Subscription> InProcessBus::SubscribeEvents(EventSink& sink) {
+    std::lock_guard lock(events_mu_);
+    event_sinks_.push_back(&sink);
+    return std::make_unique<EventSubscription>(*this, sink);
+}
+
+void InProcessBus::Remove(const MediaSink* sink) {
+    std::lock_guard lock(media_mu_);
+    std::erase(media_sinks_, sink);
+}
+
+void InProcessBus::Remove(const EventSink* sink) {
+    std::lock_guard lock(events_mu_);
+    std::erase(event_sinks_, sink);
+}
+
+}  // namespace onair::bus

@@ -1,0 +1,496 @@
+// SPDX-License-Identifier: Apache-2.0
+// The only place that includes librdkafka (tools/check_layers.cmake).
+#include "onair/bus/kafka_bus.h"
+
+#include <librdkafka/rdkafka.h>
+#include <unistd.h>
+
+#include <atomic>
+#include <chrono>
+#include <functional>
+#include <mutex>
+#include <random>
+#include <thread>
+#include <vector>
+
+#include "onair/bus/bus_metrics.h"
+#include "onair/bus/log_throttle.h"
+#include "onair/runtime/logger.h"
+#include "onair/runtime/wall_clock.h"
+
+namespace onair::bus {
+
+namespace {
+
+using format::record::MediaRecord;
+using format::record::RecordType;
+
+const runtime::Logger& Log() {
+    static const runtime::Logger log("bus");
+    return log;
+}
+
+struct ConfDeleter {
+    void operator()(rd_kafka_conf_t* c) const { rd_kafka_conf_destroy(c); }
+};
+using ConfPtr = std::unique_ptr<rd_kafka_conf_t, ConfDeleter>;
+
+struct HandleDeleter {
+    void operator()(rd_kafka_t* rk) const { rd_kafka_destroy(rk); }
+};
+using HandlePtr = std::unique_ptr<rd_kafka_t, HandleDeleter>;
+
+struct TopicDeleter {
+    void operator()(rd_kafka_topic_t* t) const { rd_kafka_topic_destroy(t); }
+};
+using TopicPtr = std::unique_ptr<rd_kafka_topic_t, TopicDeleter>;
+
+struct ListDeleter {
+    void operator()(rd_kafka_topic_partition_list_t* l) const { rd_kafka_topic_partition_list_destroy(l); }
+};
+using ListPtr = std::unique_ptr<rd_kafka_topic_partition_list_t, ListDeleter>;
+
+base::Error KafkaError(std::string_view what, std::string_view detail) {
+    return base::MakeError(base::ErrorCode::kInvalidData, "kafka: " + std::string(what) + ": " + std::string(detail));
+}
+
+/// librdkafka's own log lines, at our levels (it uses syslog levels).
+void OnLog(const rd_kafka_t* /*rk*/, int level, const char* facility, const char* message) {
+    static LogThrottle throttle(std::chrono::seconds(5));
+    if (level <= 3) {
+        if (throttle.Allow()) Log().Error("kafka client", {{"kafka.facility", facility}, {"kafka.message", message}});
+    } else if (level == 4) {
+        if (throttle.Allow()) Log().Warn("kafka client", {{"kafka.facility", facility}, {"kafka.message", message}});
+    } else {
+        Log().Debug("kafka client", {{"kafka.facility", facility}, {"kafka.message", message}});
+    }
+}
+
+/// Errors the client reports outside any call (brokers down, fatal
+/// idempotence errors): logged, rate-limited; the client keeps retrying.
+void OnError(rd_kafka_t* rk, int err, const char* reason, void* /*opaque*/) {
+    static LogThrottle throttle(std::chrono::seconds(5));
+    const auto code = static_cast<rd_kafka_resp_err_t>(err);
+    if (code == RD_KAFKA_RESP_ERR__FATAL) {
+        char detail[512];
+        rd_kafka_fatal_error(rk, detail, sizeof detail);
+        Log().Error("kafka fatal error", {{"error.message", detail}});
+        return;
+    }
+    if (throttle.Allow()) {
+        Log().Warn("kafka unreachable or failing",
+                   {{"error.code", rd_kafka_err2name(code)}, {"error.message", reason ? reason : ""}});
+    }
+}
+
+base::Status Set(rd_kafka_conf_t* conf, const std::string& name, const std::string& value) {
+    char errstr[512];
+    if (rd_kafka_conf_set(conf, name.c_str(), value.c_str(), errstr, sizeof errstr) != RD_KAFKA_CONF_OK)
+        return KafkaError("setting " + name, errstr);
+    return {};
+}
+
+/// Settings both producers and consumers take; then the user's own.
+base::Result<ConfPtr> BaseConf(const KafkaBusOptions& o, const std::vector<std::pair<std::string, std::string>>& own) {
+    ConfPtr conf(rd_kafka_conf_new());
+    std::vector<std::pair<std::string, std::string>> settings = {
+        {"bootstrap.servers", o.brokers},
+        {"client.id", o.client_id},
+        // Come back quickly after a broker outage (librdkafka's default
+        // backs off up to 10 s).
+        {"reconnect.backoff.ms", "100"},
+        {"reconnect.backoff.max.ms", "1000"},
+        {"topic.metadata.refresh.interval.ms", "10000"},
+    };
+    settings.insert(settings.end(), own.begin(), own.end());
+    for (const auto& [k, v] : o.properties) settings.emplace_back(k, v);
+    for (const auto& [k, v] : settings)
+        if (auto st = Set(conf.get(), k, v); !st.ok()) return st.error();
+    rd_kafka_conf_set_log_cb(conf.get(), &OnLog);
+    rd_kafka_conf_set_error_cb(conf.get(), &OnError);
+    return conf;
+}
+
+/// One producer handle and what it has in flight.
+struct Producer {
+    HandlePtr rk;
+    TopicPtr topic;
+    std::string topic_name;
+};
+
+/// The delivery callback's view of the bus (the producer's opaque).
+struct DeliveryCounters {
+    BusMetrics* metrics = nullptr;
+    bool media = true;
+};
+
+void OnDelivery(rd_kafka_t* /*rk*/, const rd_kafka_message_t* m, void* opaque) {
+    auto* c = static_cast<DeliveryCounters*>(opaque);
+    if (c->media) c->metrics->buffered_bytes.Dec(static_cast<int64_t>(m->len));
+    if (m->err == RD_KAFKA_RESP_ERR_NO_ERROR) {
+        if (c->media) c->metrics->media_delivered.Inc();
+        return;
+    }
+    static LogThrottle throttle(std::chrono::seconds(5));
+    if (!c->media) {
+        c->metrics->events_dropped.Inc();
+    } else if (m->err == RD_KAFKA_RESP_ERR__MSG_TIMED_OUT) {
+        c->metrics->media_dropped_timeout.Inc();
+    } else {
+        c->metrics->media_dropped_error.Inc();
+    }
+    if (throttle.Allow()) {
+        Log().Error(c->media ? "media records lost: the log did not take them in time"
+                             : "events lost: the log did not take them in time",
+                    {{"error.code", rd_kafka_err2name(m->err)},
+                     {"onair.bus.dropped_total",
+                      c->media ? c->metrics->media_dropped_timeout.Value() + c->metrics->media_dropped_error.Value()
+                               : c->metrics->events_dropped.Value()}});
+    }
+}
+
+base::Result<Producer> MakeProducer(const KafkaBusOptions& o, const std::string& topic, DeliveryCounters* counters,
+                                    bool media) {
+    const size_t kbytes = std::max<size_t>(1, o.buffer_bytes / 1024);
+    std::vector<std::pair<std::string, std::string>> own = {
+        {"acks", "all"},
+        {"enable.idempotence", o.idempotence ? "true" : "false"},
+        {"linger.ms", std::to_string(o.linger_ms)},
+        {"message.timeout.ms", std::to_string(o.delivery_timeout_ms)},
+        // Java's partitioner, so other clients agree on a key's partition.
+        {"partitioner", "murmur2_random"},
+        // Video is compressed already.
+        {"compression.type", "none"},
+        {"message.max.bytes", std::to_string(std::max<size_t>(o.max_record_bytes + 4096, 1000000))},
+        // Batches well under 2.5 MiB (a larger one is unreadable on the
+        // test broker, and gains nothing on a real one).
+        {"batch.size", "1000000"},
+    };
+    if (media) {
+        own.emplace_back("queue.buffering.max.kbytes", std::to_string(kbytes));
+        own.emplace_back("queue.buffering.max.messages", "1000000");
+    }
+    auto conf = BaseConf(o, own);
+    if (!conf.ok()) return conf.error();
+    rd_kafka_conf_set_dr_msg_cb(conf->get(), &OnDelivery);
+    rd_kafka_conf_set_opaque(conf->get(), counters);
+    char errstr[512];
+    Producer p;
+    p.rk.reset(rd_kafka_new(RD_KAFKA_PRODUCER, conf->release(), errstr, sizeof errstr));
+    if (!p.rk) return KafkaError("creating a producer", errstr);
+    p.topic.reset(rd_kafka_topic_new(p.rk.get(), topic.c_str(), nullptr));
+    if (!p.topic) return KafkaError("topic " + topic, rd_kafka_err2str(rd_kafka_last_error()));
+    p.topic_name = topic;
+    return p;
+}
+
+/// A consumer of one topic, every partition, no group: from the offsets for
+/// a time, or from the end. Its thread hands each message to `handle`.
+class TopicConsumer final : public Subscription {
+public:
+    using Handler = std::function<void(rd_kafka_message_t*)>;  // takes ownership
+
+    TopicConsumer(const KafkaBusOptions& o, std::string topic, int64_t since_ms, runtime::Gauge& lag, Handler handle)
+        : options_(o), topic_(std::move(topic)), since_ms_(since_ms), lag_(lag), handle_(std::move(handle)) {}
+
+    base::Status Start() {
+        static std::atomic<uint64_t> counter{0};
+        std::vector<std::pair<std::string, std::string>> own = {
+            // A group id names the client; nothing joins a group (assign,
+            // no subscribe) and nothing is committed: every consumer reads
+            // every partition from where it chose.
+            {"group.id", options_.client_id + "-" + std::to_string(::getpid()) + "-" +
+                             std::to_string(counter.fetch_add(1))},
+            {"enable.auto.commit", "false"},
+            {"enable.auto.offset.store", "false"},
+            {"enable.partition.eof", "false"},
+            {"fetch.wait.max.ms", std::to_string(options_.fetch_wait_ms)},
+            {"fetch.error.backoff.ms", "100"},
+            {"fetch.max.bytes", std::to_string(std::max<size_t>(options_.max_record_bytes + 4096, 52428800))},
+        };
+        auto conf = BaseConf(options_, own);
+        if (!conf.ok()) return conf.error();
+        char errstr[512];
+        rk_.reset(rd_kafka_new(RD_KAFKA_CONSUMER, conf->release(), errstr, sizeof errstr));
+        if (!rk_) return KafkaError("creating a consumer", errstr);
+        rd_kafka_poll_set_consumer(rk_.get());
+        thread_ = std::thread([this] { Run(); });
+        return {};
+    }
+
+    ~TopicConsumer() override {
+        stop_ = true;
+        if (thread_.joinable()) thread_.join();
+        if (rk_) rd_kafka_consumer_close(rk_.get());
+    }
+
+private:
+    /// The topic's partitions, once the brokers answer.
+    int PartitionCount() {
+        TopicPtr topic(rd_kafka_topic_new(rk_.get(), topic_.c_str(), nullptr));
+        LogThrottle throttle(std::chrono::seconds(5));
+        while (!stop_) {
+            const rd_kafka_metadata_t* md = nullptr;
+            const auto err = rd_kafka_metadata(rk_.get(), 0, topic.get(), &md, 1000);
+            int count = 0;
+            if (err == RD_KAFKA_RESP_ERR_NO_ERROR && md->topic_cnt == 1 && md->topics[0].err == 0)
+                count = md->topics[0].partition_cnt;
+            if (md) rd_kafka_metadata_destroy(md);
+            if (count > 0) return count;
+            if (throttle.Allow())
+                Log().Warn("waiting for the topic's metadata", {{"onair.bus.topic", topic_},
+                                                               {"error.code", rd_kafka_err2name(err)}});
+            std::this_thread::sleep_for(std::chrono::milliseconds(200));
+        }
+        return 0;
+    }
+
+    /// Where to start on each partition: the first offset at or after
+    /// since_ms (the log's time index), else the end.
+    bool Assign(int partitions) {
+        ListPtr list(rd_kafka_topic_partition_list_new(partitions));
+        for (int p = 0; p < partitions; ++p)
+            rd_kafka_topic_partition_list_add(list.get(), topic_.c_str(), p)->offset =
+                since_ms_ > 0 ? since_ms_ : RD_KAFKA_OFFSET_END;
+        if (since_ms_ > 0) {
+            LogThrottle throttle(std::chrono::seconds(5));
+            while (!stop_) {
+                const auto err = rd_kafka_offsets_for_times(rk_.get(), list.get(), 2000);
+                if (err == RD_KAFKA_RESP_ERR_NO_ERROR) break;
+                if (throttle.Allow())
+                    Log().Warn("offsets for times failed; retrying", {{"onair.bus.topic", topic_},
+                                                                      {"error.code", rd_kafka_err2name(err)}});
+                for (int i = 0; i < list->cnt; ++i) list->elems[i].offset = since_ms_;
+                std::this_thread::sleep_for(std::chrono::milliseconds(200));
+            }
+            // No record at or after the time: start at the end.
+            for (int i = 0; i < list->cnt; ++i)
+                if (list->elems[i].offset < 0 || list->elems[i].err) list->elems[i].offset = RD_KAFKA_OFFSET_END;
+        }
+        if (stop_) return false;
+        const auto err = rd_kafka_assign(rk_.get(), list.get());
+        if (err) {
+            Log().Error("assigning partitions failed", {{"onair.bus.topic", topic_}, {"error.code", rd_kafka_err2name(err)}});
+            return false;
+        }
+        Log().Info("consuming", {{"onair.bus.topic", topic_}, {"onair.bus.partitions", partitions},
+                                 {"onair.bus.since_ms", since_ms_}});
+        return true;
+    }
+
+    void UpdateLag() {
+        rd_kafka_topic_partition_list_t* raw = nullptr;
+        if (rd_kafka_assignment(rk_.get(), &raw) != RD_KAFKA_RESP_ERR_NO_ERROR) return;
+        ListPtr list(raw);
+        rd_kafka_position(rk_.get(), list.get());
+        int64_t lag = 0;
+        for (int i = 0; i < list->cnt; ++i) {
+            int64_t low = 0, high = 0;
+            if (rd_kafka_get_watermark_offsets(rk_.get(), topic_.c_str(), list->elems[i].partition, &low, &high))
+                continue;
+            const int64_t pos = list->elems[i].offset;
+            if (pos >= 0 && high > pos) lag += high - pos;
+        }
+        lag_.Set(lag);
+    }
+
+    void Run() {
+        const int partitions = PartitionCount();
+        if (partitions == 0 || !Assign(partitions)) return;
+        auto next_lag = std::chrono::steady_clock::now();
+        LogThrottle throttle(std::chrono::seconds(5));
+        while (!stop_) {
+            rd_kafka_message_t* m = rd_kafka_consumer_poll(rk_.get(), 100);
+            if (const auto now = std::chrono::steady_clock::now(); now >= next_lag) {
+                UpdateLag();
+                next_lag = now + std::chrono::seconds(1);
+            }
+            if (!m) continue;
+            if (m->err) {
+                if (throttle.Allow())
+                    Log().Warn("consume error", {{"onair.bus.topic", topic_}, {"error.code", rd_kafka_err2name(m->err)}});
+                rd_kafka_message_destroy(m);
+                continue;
+            }
+            handle_(m);
+        }
+    }
+
+    const KafkaBusOptions options_;
+    const std::string topic_;
+    const int64_t since_ms_;
+    runtime::Gauge& lag_;
+    Handler handle_;
+    HandlePtr rk_;
+    std::thread thread_;
+    std::atomic<bool> stop_{false};
+};
+
+class KafkaBus final : public Bus {
+public:
+    KafkaBus(const KafkaBusOptions& options, runtime::Metrics& metrics)
+        : options_(options), metrics_(metrics), media_counters_{&metrics_, true}, event_counters_{&metrics_, false} {}
+
+    ~KafkaBus() override {
+        stop_ = true;
+        if (poller_.joinable()) poller_.join();
+        // Deliver what is still buffered, briefly: a clean stop loses nothing
+        // the brokers can take.
+        if (media_.rk) rd_kafka_flush(media_.rk.get(), 3000);
+        if (events_.rk) rd_kafka_flush(events_.rk.get(), 3000);
+    }
+
+    base::Status Start() {
+        auto media = MakeProducer(options_, options_.media_topic, &media_counters_, true);
+        if (!media.ok()) return media.error();
+        media_ = std::move(media.value());
+        // Events have their own producer: a media backlog never holds up or
+        // crowds out an event.
+        auto events = MakeProducer(options_, options_.events_topic, &event_counters_, false);
+        if (!events.ok()) return events.error();
+        events_ = std::move(events.value());
+        poller_ = std::thread([this] {
+            while (!stop_) {
+                rd_kafka_poll(media_.rk.get(), 50);
+                rd_kafka_poll(events_.rk.get(), 0);
+            }
+        });
+        return {};
+    }
+
+    void PublishMedia(const MediaRecord& record) override {
+        metrics_.media_produced.Inc();
+        if (auto st = format::record::CheckMediaRecord(record); !st.ok()) {
+            metrics_.media_dropped_error.Inc();
+            if (invalid_throttle_.Allow())
+                Log().Error("media record refused by the record format; dropped",
+                            {{"error.message", st.error().message}, {"onair.broadcast_id", record.broadcast_id}});
+            return;
+        }
+        thread_local std::vector<uint8_t> scratch;
+        scratch.clear();
+        format::record::AppendEncoded(record, scratch);
+        if (scratch.size() > options_.max_record_bytes) {
+            metrics_.media_dropped_large.Inc();
+            if (large_throttle_.Allow())
+                Log().Error("media record too large for the bus; dropped",
+                            {{"onair.bus.record_bytes", scratch.size()},
+                             {"onair.bus.max_record_bytes", options_.max_record_bytes},
+                             {"onair.broadcast_id", record.broadcast_id}});
+            return;
+        }
+        const auto err = rd_kafka_producev(
+            media_.rk.get(), RD_KAFKA_V_RKT(media_.topic.get()),
+            RD_KAFKA_V_KEY(const_cast<char*>(record.broadcast_id.data()), record.broadcast_id.size()),
+            RD_KAFKA_V_VALUE(scratch.data(), scratch.size()), RD_KAFKA_V_MSGFLAGS(RD_KAFKA_MSG_F_COPY),
+            RD_KAFKA_V_TIMESTAMP(record.wallclock_ms > 0 ? record.wallclock_ms : runtime::WallClockMs()),
+            RD_KAFKA_V_END);
+        if (err == RD_KAFKA_RESP_ERR_NO_ERROR) {
+            metrics_.buffered_bytes.Inc(static_cast<int64_t>(scratch.size()));
+            return;
+        }
+        if (err == RD_KAFKA_RESP_ERR__QUEUE_FULL) {
+            metrics_.media_dropped_full.Inc();
+        } else {
+            metrics_.media_dropped_error.Inc();
+        }
+        if (full_throttle_.Allow())
+            Log().Error("media records dropped: the bus buffer is full (is the broker reachable?)",
+                        {{"error.code", rd_kafka_err2name(err)},
+                         {"onair.bus.buffered_bytes", metrics_.buffered_bytes.Value()},
+                         {"onair.bus.dropped_total", metrics_.media_dropped_full.Value() +
+                                                         metrics_.media_dropped_error.Value()}});
+    }
+
+    void PublishEvent(std::string_view key, std::string_view json) override {
+        metrics_.events_produced.Inc();
+        const auto err = rd_kafka_producev(
+            events_.rk.get(), RD_KAFKA_V_RKT(events_.topic.get()),
+            RD_KAFKA_V_KEY(const_cast<char*>(key.data()), key.size()),
+            RD_KAFKA_V_VALUE(const_cast<char*>(json.data()), json.size()), RD_KAFKA_V_MSGFLAGS(RD_KAFKA_MSG_F_COPY),
+            RD_KAFKA_V_END);
+        if (err != RD_KAFKA_RESP_ERR_NO_ERROR) {
+            metrics_.events_dropped.Inc();
+            if (event_throttle_.Allow())
+                Log().Error("event dropped", {{"error.code", rd_kafka_err2name(err)}});
+        }
+    }
+
+    std::unique_ptr<Subscription> SubscribeMedia(int64_t since_ms, MediaSink& sink) override {
+        auto consumer = std::make_unique<TopicConsumer>(
+            options_, options_.media_topic, since_ms, metrics_.media_lag, [this, &sink](rd_kafka_message_t* m) {
+                metrics_.media_consumed.Inc();
+                // Packets are handed over as slices of the fetched message
+                // (no copy); the message lives while a slice does.
+                std::shared_ptr<const rd_kafka_message_t> owner(m, [](const rd_kafka_message_t* p) {
+                    rd_kafka_message_destroy(const_cast<rd_kafka_message_t*>(p));
+                });
+                auto value = base::SharedBuffer::Wrap(owner, {static_cast<const uint8_t*>(m->payload), m->len});
+                auto decoded = format::record::DecodeMediaRecord(value);
+                if (!decoded.ok()) {
+                    metrics_.records_invalid.Inc();
+                    if (invalid_throttle_.Allow())
+                        Log().Warn("undecodable media record skipped",
+                                   {{"error.message", decoded.error().message}, {"onair.bus.partition", m->partition},
+                                    {"onair.bus.offset", m->offset}});
+                    return;
+                }
+                auto& record = decoded.value();
+                // Configs and metadata are kept for a broadcast's life: a
+                // copy of their few bytes, so they do not pin a fetch buffer.
+                if (!record.config.extradata.empty())
+                    record.config.extradata = base::SharedBuffer::Copy(record.config.extradata.span());
+                if (!record.metadata.empty()) record.metadata = base::SharedBuffer::Copy(record.metadata.span());
+                sink.OnRecord(record);
+            });
+        if (auto st = consumer->Start(); !st.ok()) {
+            Log().Error("media consumer failed to start", {{"error.message", st.error().message}});
+            return nullptr;
+        }
+        return consumer;
+    }
+
+    std::unique_ptr<Subscription> SubscribeEvents(EventSink& sink) override {
+        auto consumer = std::make_unique<TopicConsumer>(
+            options_, options_.events_topic, 0, metrics_.events_lag, [this, &sink](rd_kafka_message_t* m) {
+                metrics_.events_consumed.Inc();
+                sink.OnEvent(std::string_view(static_cast<const char*>(m->key), m->key ? m->key_len : 0),
+                             std::string_view(static_cast<const char*>(m->payload), m->payload ? m->len : 0));
+                rd_kafka_message_destroy(m);
+            });
+        if (auto st = consumer->Start(); !st.ok()) {
+            Log().Error("event consumer failed to start", {{"error.message", st.error().message}});
+            return nullptr;
+        }
+        return consumer;
+    }
+
+    BusStats stats() const override { return metrics_.Snapshot(); }
+    std::string describe() const override { return "kafka://" + options_.brokers; }
+
+private:
+    const KafkaBusOptions options_;
+    BusMetrics metrics_;
+    DeliveryCounters media_counters_;
+    DeliveryCounters event_counters_;
+    Producer media_;
+    Producer events_;
+    std::thread poller_;
+    std::atomic<bool> stop_{false};
+    LogThrottle large_throttle_{std::chrono::seconds(5)};
+    LogThrottle full_throttle_{std::chrono::seconds(5)};
+    LogThrottle event_throttle_{std::chrono::seconds(5)};
+    LogThrottle invalid_throttle_{std::chrono::seconds(5)};
+};
+
+}  // namespace
+
+base::Result<std::unique_ptr<Bus>> MakeKafkaBus(const KafkaBusOptions& options, runtime::Metrics& metrics) {
+    if (options.brokers.empty())
+        return base::MakeError(base::ErrorCode::kInvalidData, "kafka: no brokers given (kafka://host:port,...)");
+    auto bus = std::make_unique<KafkaBus>(options, metrics);
+    if (auto st = bus->Start(); !st.ok()) return st.error();
+    return std::unique_ptr<Bus>(std::move(bus));
+}
+
+}  // namespace onair::bus

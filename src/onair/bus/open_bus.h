@@ -1,0 +1,19 @@
+// SPDX-License-Identifier: Apache-2.0
+#pragma once
+#include <memory>
+#include <string>
+
+#include "onair/base/result.h"
+#include "onair/bus/bus.h"
+#include "onair/runtime/config.h"
+#include "onair/runtime/metrics.h"
+
+namespace onair::bus {
+
+/// The bus the config asks for: `bus.url` "in-process", or
+/// "kafka://host:port[,host:port...]" with the other bus.* settings.
+/// `client_id` names this node to the brokers. The error is one line.
+base::Result<std::unique_ptr<Bus>> OpenBus(const runtime::Config& config, runtime::Metrics& metrics,
+                                           const std::string& client_id);
+
+}  // namespace onair::bus
