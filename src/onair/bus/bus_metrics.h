@@ -17,7 +17,9 @@ struct BusMetrics {
     runtime::Counter& media_dropped_error;    // refused for another reason
     runtime::Counter& events_produced;
     runtime::Counter& events_dropped;
+    runtime::Counter& media_bytes_produced;  // encoded (Kafka) or payload (in-process) bytes
     runtime::Counter& media_consumed;
+    runtime::Counter& media_bytes_consumed;
     runtime::Counter& events_consumed;
     runtime::Counter& records_invalid;
     runtime::Gauge& buffered_bytes;

@@ -52,6 +52,9 @@ void InProcessBus::PublishMedia(const MediaRecord& record) {
     metrics_.media_produced.Inc();
     metrics_.media_delivered.Inc();
     metrics_.media_consumed.Inc(media_sinks_.size());
+    const size_t bytes = format::record::EncodedSize(record);  // what it would weigh on Kafka
+    metrics_.media_bytes_produced.Inc(bytes);
+    metrics_.media_bytes_consumed.Inc(bytes * media_sinks_.size());
     for (auto* sink : media_sinks_) sink->OnRecord(record);
     if (options_.retention_ms <= 0 || options_.retention_bytes == 0) return;
     Stored stored;

@@ -10,6 +10,7 @@
 #include <functional>
 #include <mutex>
 #include <random>
+#include <set>
 #include <thread>
 #include <vector>
 
@@ -263,9 +264,7 @@ private:
                 for (int i = 0; i < list->cnt; ++i) list->elems[i].offset = since_ms_;
                 std::this_thread::sleep_for(std::chrono::milliseconds(200));
             }
-            // No record at or after the time: start at the end.
-            for (int i = 0; i < list->cnt; ++i)
-                if (list->elems[i].offset < 0 || list->elems[i].err) list->elems[i].offset = RD_KAFKA_OFFSET_END;
+            CheckTimeIndex(*list);
         }
         if (stop_) return false;
         const auto err = rd_kafka_assign(rk_.get(), list.get());
@@ -276,6 +275,65 @@ private:
         Log().Info("consuming", {{"onair.bus.topic", topic_}, {"onair.bus.partitions", partitions},
                                  {"onair.bus.since_ms", since_ms_}});
         return true;
+    }
+
+    /// offsets_for_times answered "no record at or after the time" (-1) for
+    /// these partitions. True of a partition whose last record is older;
+    /// not of one whose last record is newer: then the brokers' time index
+    /// did not answer (librdkafka's mock cluster answers -1 to every
+    /// time), and the partition is read from its first retained record,
+    /// skipping records older than the time. Others start at the end.
+    void CheckTimeIndex(rd_kafka_topic_partition_list_t& list) {
+        ListPtr probe(rd_kafka_topic_partition_list_new(list.cnt));
+        std::vector<int64_t> low(static_cast<size_t>(list.cnt), 0);
+        for (int i = 0; i < list.cnt; ++i) {
+            auto& e = list.elems[i];
+            if (e.offset >= 0 && !e.err) continue;
+            e.err = RD_KAFKA_RESP_ERR_NO_ERROR;
+            e.offset = RD_KAFKA_OFFSET_END;
+            int64_t lo = 0, hi = 0;
+            if (rd_kafka_query_watermark_offsets(rk_.get(), topic_.c_str(), e.partition, &lo, &hi, 2000) ||
+                hi <= lo)
+                continue;
+            low[static_cast<size_t>(i)] = lo;
+            rd_kafka_topic_partition_list_add(probe.get(), topic_.c_str(), e.partition)->offset = hi - 1;
+        }
+        if (probe->cnt == 0 || rd_kafka_assign(rk_.get(), probe.get())) return;
+        // One record from each probed partition: its last.
+        int answered = 0;
+        std::vector<bool> seen(static_cast<size_t>(list.cnt), false);
+        const auto deadline = std::chrono::steady_clock::now() + std::chrono::seconds(3);
+        while (answered < probe->cnt && !stop_ && std::chrono::steady_clock::now() < deadline) {
+            rd_kafka_message_t* m = rd_kafka_consumer_poll(rk_.get(), 100);
+            if (!m) continue;
+            const int32_t partition = m->partition;
+            const bool ok = !m->err;
+            const int64_t ts = ok ? rd_kafka_message_timestamp(m, nullptr) : -1;
+            rd_kafka_message_destroy(m);
+            for (int i = 0; ok && i < list.cnt; ++i) {
+                auto idx = static_cast<size_t>(i);
+                if (list.elems[i].partition != partition || seen[idx]) continue;
+                seen[idx] = true;
+                ++answered;
+                if (ts >= since_ms_) {
+                    list.elems[i].offset = low[idx];
+                    skipping_.insert(partition);
+                }
+            }
+        }
+        rd_kafka_assign(rk_.get(), nullptr);
+        if (!skipping_.empty())
+            Log().Warn("the brokers did not answer offsets for times; reading from the oldest retained records",
+                       {{"onair.bus.topic", topic_}, {"onair.bus.partitions", skipping_.size()}});
+    }
+
+    /// Records older than since_ms on a partition read from its start
+    /// (CheckTimeIndex) are skipped, until the first one that is not.
+    bool SkipOld(const rd_kafka_message_t* m) {
+        if (skipping_.empty() || !skipping_.count(m->partition)) return false;
+        if (rd_kafka_message_timestamp(m, nullptr) < since_ms_) return true;
+        skipping_.erase(m->partition);
+        return false;
     }
 
     void UpdateLag() {
@@ -312,6 +370,10 @@ private:
                 rd_kafka_message_destroy(m);
                 continue;
             }
+            if (SkipOld(m)) {
+                rd_kafka_message_destroy(m);
+                continue;
+            }
             handle_(m);
         }
     }
@@ -324,6 +386,7 @@ private:
     HandlePtr rk_;
     std::thread thread_;
     std::atomic<bool> stop_{false};
+    std::set<int32_t> skipping_;  // partitions read from their start (the consumer thread's)
 };
 
 class KafkaBus final : public Bus {
@@ -387,6 +450,7 @@ public:
             RD_KAFKA_V_END);
         if (err == RD_KAFKA_RESP_ERR_NO_ERROR) {
             metrics_.buffered_bytes.Inc(static_cast<int64_t>(scratch.size()));
+            metrics_.media_bytes_produced.Inc(scratch.size());
             return;
         }
         if (err == RD_KAFKA_RESP_ERR__QUEUE_FULL) {
@@ -420,6 +484,7 @@ public:
         auto consumer = std::make_unique<TopicConsumer>(
             options_, options_.media_topic, since_ms, metrics_.media_lag, [this, &sink](rd_kafka_message_t* m) {
                 metrics_.media_consumed.Inc();
+                metrics_.media_bytes_consumed.Inc(m->len);
                 // Packets are handed over as slices of the fetched message
                 // (no copy); the message lives while a slice does.
                 std::shared_ptr<const rd_kafka_message_t> owner(m, [](const rd_kafka_message_t* p) {
