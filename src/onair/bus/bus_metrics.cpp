@@ -35,6 +35,8 @@ BusMetrics::BusMetrics(runtime::Metrics& r)
                                 "Records read from the bus that could not be decoded (skipped)")),
       buffered_bytes(r.gauge("onair_bus_buffered_bytes", "Media bytes produced and not yet acknowledged by the log")),
       media_lag(r.gauge(kLag, kLagHelp, "topic=\"media\"")),
+      media_catch_up_ms(r.gauge("onair_bus_catch_up_ms",
+                                "From subscribing to the media topic to having read up to its end (-1: not yet)")),
       events_lag(r.gauge(kLag, kLagHelp, "topic=\"events\"")) {}
 
 BusStats BusMetrics::Snapshot() const {

@@ -24,6 +24,7 @@ struct BusMetrics {
     runtime::Counter& records_invalid;
     runtime::Gauge& buffered_bytes;
     runtime::Gauge& media_lag;
+    runtime::Gauge& media_catch_up_ms;  // from subscribing to reaching the end of the log
     runtime::Gauge& events_lag;
 
     BusStats Snapshot() const;

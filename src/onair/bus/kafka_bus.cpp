@@ -191,8 +191,16 @@ class TopicConsumer final : public Subscription {
 public:
     using Handler = std::function<void(rd_kafka_message_t*)>;  // takes ownership
 
-    TopicConsumer(const KafkaBusOptions& o, std::string topic, int64_t since_ms, runtime::Gauge& lag, Handler handle)
-        : options_(o), topic_(std::move(topic)), since_ms_(since_ms), lag_(lag), handle_(std::move(handle)) {}
+    TopicConsumer(const KafkaBusOptions& o, std::string topic, int64_t since_ms, runtime::Gauge& lag,
+                  runtime::Gauge* catch_up_ms, Handler handle)
+        : options_(o),
+          topic_(std::move(topic)),
+          since_ms_(since_ms),
+          lag_(lag),
+          catch_up_ms_(catch_up_ms),
+          handle_(std::move(handle)) {
+        if (catch_up_ms_) catch_up_ms_->Set(-1);
+    }
 
     base::Status Start() {
         static std::atomic<uint64_t> counter{0};
@@ -205,6 +213,9 @@ public:
             {"enable.auto.commit", "false"},
             {"enable.auto.offset.store", "false"},
             {"enable.partition.eof", "false"},
+            // A start offset the log has already deleted (retention moved
+            // on while we looked) means its oldest record, not its end.
+            {"auto.offset.reset", "earliest"},
             {"fetch.wait.max.ms", std::to_string(options_.fetch_wait_ms)},
             {"fetch.error.backoff.ms", "100"},
             {"fetch.max.bytes", std::to_string(std::max<size_t>(options_.max_record_bytes + 4096, 52428800))},
@@ -342,17 +353,29 @@ private:
         ListPtr list(raw);
         rd_kafka_position(rk_.get(), list.get());
         int64_t lag = 0;
+        int unknown = 0;
         for (int i = 0; i < list->cnt; ++i) {
             int64_t low = 0, high = 0;
             if (rd_kafka_get_watermark_offsets(rk_.get(), topic_.c_str(), list->elems[i].partition, &low, &high))
                 continue;
             const int64_t pos = list->elems[i].offset;
+            if (pos < 0 && high > low) ++unknown;  // nothing read yet on a partition with records
             if (pos >= 0 && high > pos) lag += high - pos;
         }
         lag_.Set(lag);
+        if (!caught_up_ && lag == 0 && unknown == 0) {
+            caught_up_ = true;
+            const auto ms = std::chrono::duration_cast<std::chrono::milliseconds>(std::chrono::steady_clock::now() -
+                                                                                  started_)
+                                .count();
+            if (catch_up_ms_) catch_up_ms_->Set(ms);
+            Log().Info("caught up with the log", {{"onair.bus.topic", topic_}, {"onair.bus.catch_up_ms", ms},
+                                                  {"onair.bus.consumed", consumed_}});
+        }
     }
 
     void Run() {
+        started_ = std::chrono::steady_clock::now();
         const int partitions = PartitionCount();
         if (partitions == 0 || !Assign(partitions)) return;
         auto next_lag = std::chrono::steady_clock::now();
@@ -361,7 +384,7 @@ private:
             rd_kafka_message_t* m = rd_kafka_consumer_poll(rk_.get(), 100);
             if (const auto now = std::chrono::steady_clock::now(); now >= next_lag) {
                 UpdateLag();
-                next_lag = now + std::chrono::seconds(1);
+                next_lag = now + std::chrono::milliseconds(100);
             }
             if (!m) continue;
             if (m->err) {
@@ -374,6 +397,7 @@ private:
                 rd_kafka_message_destroy(m);
                 continue;
             }
+            ++consumed_;
             handle_(m);
         }
     }
@@ -382,7 +406,11 @@ private:
     const std::string topic_;
     const int64_t since_ms_;
     runtime::Gauge& lag_;
+    runtime::Gauge* catch_up_ms_;
     Handler handle_;
+    std::chrono::steady_clock::time_point started_{};
+    bool caught_up_ = false;
+    uint64_t consumed_ = 0;
     HandlePtr rk_;
     std::thread thread_;
     std::atomic<bool> stop_{false};
@@ -482,7 +510,8 @@ public:
 
     std::unique_ptr<Subscription> SubscribeMedia(int64_t since_ms, MediaSink& sink) override {
         auto consumer = std::make_unique<TopicConsumer>(
-            options_, options_.media_topic, since_ms, metrics_.media_lag, [this, &sink](rd_kafka_message_t* m) {
+            options_, options_.media_topic, since_ms, metrics_.media_lag, &metrics_.media_catch_up_ms,
+            [this, &sink](rd_kafka_message_t* m) {
                 metrics_.media_consumed.Inc();
                 metrics_.media_bytes_consumed.Inc(m->len);
                 // Packets are handed over as slices of the fetched message
@@ -517,7 +546,7 @@ public:
 
     std::unique_ptr<Subscription> SubscribeEvents(EventSink& sink) override {
         auto consumer = std::make_unique<TopicConsumer>(
-            options_, options_.events_topic, 0, metrics_.events_lag, [this, &sink](rd_kafka_message_t* m) {
+            options_, options_.events_topic, 0, metrics_.events_lag, nullptr, [this, &sink](rd_kafka_message_t* m) {
                 metrics_.events_consumed.Inc();
                 sink.OnEvent(std::string_view(static_cast<const char*>(m->key), m->key ? m->key_len : 0),
                              std::string_view(static_cast<const char*>(m->payload), m->payload ? m->len : 0));
