@@ -39,6 +39,11 @@ struct Packet {
     /// Set on the first packet after a takeover or republish: timestamps may
     /// jump and codec configuration may change here.
     bool discontinuity = false;
+    /// When the ingest received it, ms since the epoch; 0 unknown. Set once,
+    /// upstream (router::Broadcast::Push), so the EXT-X-PROGRAM-DATE-TIME
+    /// that packagers take from a segment's first packet is the same on
+    /// every packager, whenever it received the packet.
+    int64_t wallclock_ms = 0;
     base::SharedBuffer payload;
 };
 

@@ -47,7 +47,7 @@ void HlsRendition::SetConfigs(std::optional<media::CodecConfig> video, std::opti
     }
 }
 
-void HlsRendition::Push(const media::Packet& packet, int64_t wallclock_ms) {
+void HlsRendition::Push(const media::Packet& packet) {
     if (ended_) return;
     if (packet.segment_start >= 0) {
         const auto sequence = static_cast<uint64_t>(packet.segment_start);
@@ -65,7 +65,7 @@ void HlsRendition::Push(const media::Packet& packet, int64_t wallclock_ms) {
                 TrimGrace();
                 discontinuity = true;
             }
-            Open(packet, sequence, discontinuity, wallclock_ms);
+            Open(packet, sequence, discontinuity);
         }
     }
     if (!open_) {
@@ -92,7 +92,7 @@ void HlsRendition::EndOfStream() {
     ended_ = true;
 }
 
-void HlsRendition::Open(const media::Packet& packet, uint64_t sequence, bool discontinuity, int64_t wallclock_ms) {
+void HlsRendition::Open(const media::Packet& packet, uint64_t sequence, bool discontinuity) {
     if (configs_pending_) {
         if (!writer_->Configure(video_, audio_).ok()) ++stats_.config_errors;
         configs_pending_ = false;
@@ -103,7 +103,7 @@ void HlsRendition::Open(const media::Packet& packet, uint64_t sequence, bool dis
     s.start_dts = packet.dts;
     s.end_dts = packet.dts;
     s.discontinuity = discontinuity;
-    s.wallclock_ms = wallclock_ms;
+    s.wallclock_ms = packet.wallclock_ms;
     open_ = s;
     last_sequence_ = sequence;
     if (discontinuity) {
@@ -186,7 +186,7 @@ format::hls::MediaPlaylist HlsRendition::PlaylistModel() const {
         m.duration = s.duration;
         m.uri = options_.uri_prefix + std::to_string(s.sequence) + "." + ext;
         m.discontinuity = s.discontinuity;
-        m.program_date_time_ms = s.wallclock_ms;
+        if (s.wallclock_ms != 0) m.program_date_time_ms = s.wallclock_ms;
         p.segments.push_back(std::move(m));
     }
     return p;

@@ -44,8 +44,9 @@ namespace onair::packager {
 ///    counts those that slid out of the window. Codec configs are applied
 ///    at segment starts when the tracks change (a new PMT); a new avcC for
 ///    the same tracks applies at once.
-///  - EXT-X-PROGRAM-DATE-TIME of each segment is the wall clock passed with
-///    its first packet.
+///  - EXT-X-PROGRAM-DATE-TIME of each segment is its first packet's
+///    media::Packet::wallclock_ms (stamped at ingest, so the same on every
+///    packager); none when that is 0.
 ///  - EXT-X-TARGETDURATION starts at ceil(target_duration) seconds and
 ///    grows, never shrinks, when a segment's EXTINF rounded to the nearest
 ///    second exceeds it (RFC 8216 4.3.3.1), e.g. to 8 for OBS's default
@@ -88,8 +89,8 @@ public:
 
     /// The tracks of the stream (std::nullopt: no such track).
     void SetConfigs(std::optional<media::CodecConfig> video, std::optional<media::CodecConfig> audio);
-    /// One packet, with the wall clock (ms since the epoch) it was received at.
-    void Push(const media::Packet& packet, int64_t wallclock_ms);
+    /// One packet.
+    void Push(const media::Packet& packet);
     /// The broadcast ended: completes the open segment; the playlist ends.
     void EndOfStream();
 
@@ -126,7 +127,7 @@ private:
         bool oversize = false;
     };
 
-    void Open(const media::Packet& packet, uint64_t sequence, bool discontinuity, int64_t wallclock_ms);
+    void Open(const media::Packet& packet, uint64_t sequence, bool discontinuity);
     void Complete(int64_t duration);
     void SlideOut(CompleteSegment&& segment);
     void TrimGrace();

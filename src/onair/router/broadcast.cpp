@@ -1,6 +1,8 @@
 // SPDX-License-Identifier: Apache-2.0
 #include "onair/router/broadcast.h"
 
+#include "onair/runtime/wall_clock.h"
+
 namespace onair::router {
 
 namespace {
@@ -85,6 +87,9 @@ void Broadcast::SetMetadata(uint64_t publisher_id, base::SharedBuffer amf0_onmet
 
 Broadcast::PushResult Broadcast::Push(uint64_t publisher_id, media::Packet packet) {
     PushResult result;
+    // Read once, here, and carried with the packet: packagers date segments
+    // by it rather than by their own clock when they happen to see it.
+    if (packet.wallclock_ms == 0) packet.wallclock_ms = runtime::WallClockMs();
     std::lock_guard lock(mu_);
     if (publisher_ != publisher_id || ended_) return result;
     result.accepted = true;

@@ -103,8 +103,9 @@ protected:
     // One segment of 2 s of 25 fps video, number `n`, from `start`.
     void Segment(int64_t n, int64_t start, int frames = 50, bool discontinuity = false) {
         for (int i = 0; i < frames; ++i) {
-            r_->Push(Video(start + i * 3600, i == 0 ? n : -1, 1000, i == 0 && discontinuity),
-                     kWall + (start + i * 3600) / 90);
+            auto p = Video(start + i * 3600, i == 0 ? n : -1, 1000, i == 0 && discontinuity);
+            p.wallclock_ms = kWall + p.dts / 90;
+            r_->Push(p);
         }
     }
     std::vector<std::string> Uris() const {
@@ -120,12 +121,12 @@ protected:
 
 TEST_F(HlsRenditionTest, NothingUntilTheFirstSegmentIsComplete) {
     Make();
-    r_->Push(Video(0), kWall);  // before any stamped start: dropped
+    r_->Push(Video(0));  // before any stamped start: dropped
     EXPECT_EQ(r_->stats().dropped_before_start, 1u);
     Segment(0, 3600);
     EXPECT_FALSE(r_->has_segments());
     EXPECT_FALSE(r_->Segment(0));
-    r_->Push(Video(3600 + 2 * kSecond, 1), kWall);
+    r_->Push(Video(3600 + 2 * kSecond, 1));
     EXPECT_TRUE(r_->has_segments());
     ASSERT_TRUE(r_->Segment(0));
     EXPECT_EQ(r_->Segment(0)->size(), 50 * 1000u);
@@ -151,6 +152,22 @@ TEST_F(HlsRenditionTest, PlaylistTextUsesTheStampedNumbersAndWallClock) {
               "#EXTINF:1.800,\n"
               "18.ts\n");
     EXPECT_EQ(log_.calls, (std::vector<std::string>{"configure v:avc1", "begin", "finish", "begin", "finish", "begin"}));
+}
+
+TEST_F(HlsRenditionTest, ProgramDateTimeIsTheFirstPacketsReceiveTime) {
+    Make();
+    auto first = Video(0, 0);
+    first.wallclock_ms = kWall;
+    r_->Push(first);
+    auto later = Video(3600);
+    later.wallclock_ms = kWall + 5000;  // only the first packet's counts
+    r_->Push(later);
+    r_->Push(Video(2 * kSecond, 1));  // not dated: no PROGRAM-DATE-TIME
+    r_->Push(Video(4 * kSecond, 2));
+    const auto p = r_->PlaylistModel();
+    ASSERT_EQ(p.segments.size(), 2u);
+    EXPECT_EQ(p.segments[0].program_date_time_ms, kWall);
+    EXPECT_EQ(p.segments[1].program_date_time_ms, std::nullopt);
 }
 
 TEST_F(HlsRenditionTest, WindowSlidesAndGraceSegmentsStayFetchable) {
@@ -197,7 +214,7 @@ TEST_F(HlsRenditionTest, EndOfStreamCompletesTheLastSegmentAndEndsThePlaylist) {
     EXPECT_EQ(p.segments[1].duration, 10 * 3600);  // 9 frame steps + one frame
     EXPECT_TRUE(r_->ended());
     EXPECT_NE(r_->Playlist().find("#EXT-X-ENDLIST\n"), std::string::npos);
-    r_->Push(Video(10 * kSecond, 2), kWall);  // ignored
+    r_->Push(Video(10 * kSecond, 2));  // ignored
     EXPECT_EQ(r_->PlaylistModel().segments.size(), 2u);
     r_->EndOfStream();
     EXPECT_EQ(r_->PlaylistModel().segments.size(), 2u);
@@ -271,8 +288,8 @@ TEST_F(HlsRenditionTest, AGapInTheNumbersRestartsTheWindow) {
 TEST_F(HlsRenditionTest, StaleStampsAreIgnored) {
     Make();
     Segment(3, 0);
-    r_->Push(Video(2 * kSecond, 3), kWall);  // the same number again
-    r_->Push(Video(2 * kSecond + 3600, 2), kWall);
+    r_->Push(Video(2 * kSecond, 3));  // the same number again
+    r_->Push(Video(2 * kSecond + 3600, 2));
     EXPECT_EQ(r_->stats().ignored_stamps, 2u);
     Segment(4, 4 * kSecond);
     EXPECT_EQ(Uris(), (std::vector<std::string>{"3.ts"}));
@@ -298,9 +315,9 @@ TEST_F(HlsRenditionTest, Bitrates) {
     Segment(0, 0, 50);  // 50 kB in 2 s: 200 kb/s
     Segment(1, 2 * kSecond, 25);  // 25 kB in 1 s: 200 kb/s
     Segment(2, 3 * kSecond, 10);  // 10 kB in 0.4 s: 200 kb/s
-    r_->Push(Video(3 * kSecond + 36000, 3, 4000), kWall);
-    for (int i = 1; i < 50; ++i) r_->Push(Video(3 * kSecond + 36000 + i * 3600), kWall);
-    r_->Push(Video(3 * kSecond + 36000 + 2 * kSecond, 4), kWall);  // 53 kB in 2 s: 212 kb/s
+    r_->Push(Video(3 * kSecond + 36000, 3, 4000));
+    for (int i = 1; i < 50; ++i) r_->Push(Video(3 * kSecond + 36000 + i * 3600));
+    r_->Push(Video(3 * kSecond + 36000 + 2 * kSecond, 4));  // 53 kB in 2 s: 212 kb/s
     EXPECT_EQ(r_->peak_bitrate(), 212000u);
     // Listed: 1, 2, 3: 88 kB in 3.4 s.
     EXPECT_EQ(r_->average_bitrate(), 88000u * 8 * 10 / 34);
@@ -312,10 +329,10 @@ TEST_F(HlsRenditionTest, NewTracksWaitForTheNextSegmentNewParameterSetsDoNot) {
     // An audio track appears mid-segment: its packets are refused until the
     // next segment, which is written with the new tracks.
     r_->SetConfigs(Config(media::TrackKind::kVideo, "avc1"), Config(media::TrackKind::kAudio, "aac1"));
-    r_->Push(Audio(10 * 3600), kWall);
+    r_->Push(Audio(10 * 3600));
     EXPECT_EQ(r_->stats().write_errors, 1u);
     Segment(1, 2 * kSecond, 10);
-    r_->Push(Audio(2 * kSecond + 100), kWall);
+    r_->Push(Audio(2 * kSecond + 100));
     EXPECT_EQ(r_->stats().write_errors, 1u);
     // A new avcC for the same tracks applies at once.
     r_->SetConfigs(Config(media::TrackKind::kVideo, "avc2"), Config(media::TrackKind::kAudio, "aac1"));
@@ -329,7 +346,7 @@ TEST_F(HlsRenditionTest, AudioOnlyEndOfStreamUsesTheAudioFrameDuration) {
     HlsRendition::Options o;
     r_ = std::make_unique<HlsRendition>(o, std::make_unique<FakeWriter>(&log_));
     r_->SetConfigs(std::nullopt, Config(media::TrackKind::kAudio, "aac1"));
-    r_->Push(Audio(0, 0), kWall);
+    r_->Push(Audio(0, 0));
     r_->EndOfStream();
     // One frame and no step seen: 1024 samples at 48 kHz.
     EXPECT_EQ(r_->PlaylistModel().segments.at(0).duration, 1920);

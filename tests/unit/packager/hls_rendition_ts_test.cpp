@@ -35,7 +35,8 @@ Fed Feed(HlsRendition& r, int repeats) {
     for (auto p : test::SamplePackets(repeats)) {
         (void)seg.Stamp(p);
         if (p.segment_start >= 0) fed.starts.push_back(p.segment_start);
-        r.Push(p, 1796244318123 + p.dts / 90);
+        p.wallclock_ms = 1796244318123 + p.dts / 90;
+        r.Push(p);
         fed.packets.push_back(p);
     }
     return fed;
@@ -149,7 +150,7 @@ TEST_F(HlsRenditionFfprobe, DiscontinuityWithNewTracksBumpsThePmt) {
         }
         if (switched && p.kind == media::TrackKind::kAudio) continue;
         (void)seg.Stamp(p);
-        r.Push(p, 0);
+        r.Push(p);
     }
     r.EndOfStream();
     const auto playlist = r.PlaylistModel();

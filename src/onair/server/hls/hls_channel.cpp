@@ -47,7 +47,15 @@ void HlsChannel::OnItem(const router::StreamItem& item) {
                 last_video_dts_ = item.packet.dts;
                 ++video_frames_;
             }
-            source_.Push(item.packet, WallClockMs());
+            if (item.packet.wallclock_ms == 0 && item.packet.segment_start >= 0) {
+                // Not dated upstream: the segment is dated when we see it
+                // (packagers that see it at other times disagree).
+                media::Packet dated = item.packet;
+                dated.wallclock_ms = WallClockMs();
+                source_.Push(dated);
+            } else {
+                source_.Push(item.packet);
+            }
             break;
         case Kind::kEnd:
             source_.EndOfStream();
