@@ -97,7 +97,7 @@ void HlsRendition::Open(const media::Packet& packet, uint64_t sequence, bool dis
         if (!writer_->Configure(video_, audio_).ok()) ++stats_.config_errors;
         configs_pending_ = false;
     }
-    writer_->Begin(discontinuity);
+    writer_->Begin(sequence, discontinuity);
     OpenSegment s;
     s.sequence = sequence;
     s.start_dts = packet.dts;

@@ -36,8 +36,8 @@ struct FakeWriter final : SegmentWriter {
                        const std::optional<media::CodecConfig>& audio) const override {
         return !configured_ || video.has_value() != video_ || audio.has_value() != audio_;
     }
-    void Begin(bool discontinuity) override {
-        log_->calls.push_back(discontinuity ? "begin discontinuity" : "begin");
+    void Begin(uint64_t sequence, bool discontinuity) override {
+        log_->calls.push_back("begin " + std::to_string(sequence) + (discontinuity ? " discontinuity" : ""));
         bytes_.clear();
     }
     base::Status Write(const media::Packet& packet) override {
@@ -151,7 +151,8 @@ TEST_F(HlsRenditionTest, PlaylistTextUsesTheStampedNumbersAndWallClock) {
               "#EXT-X-PROGRAM-DATE-TIME:2026-12-02T20:45:20.123Z\n"
               "#EXTINF:1.800,\n"
               "18.ts\n");
-    EXPECT_EQ(log_.calls, (std::vector<std::string>{"configure v:avc1", "begin", "finish", "begin", "finish", "begin"}));
+    EXPECT_EQ(log_.calls,
+              (std::vector<std::string>{"configure v:avc1", "begin 17", "finish", "begin 18", "finish", "begin 19"}));
 }
 
 TEST_F(HlsRenditionTest, ProgramDateTimeIsTheFirstPacketsReceiveTime) {
@@ -187,7 +188,7 @@ TEST_F(HlsRenditionTest, DiscontinuityTagAndSequence) {
     Segment(1, 2 * kSecond, 50, /*discontinuity=*/true);
     Segment(2, 4 * kSecond);
     Segment(3, 6 * kSecond, 50, true);
-    EXPECT_EQ(log_.calls[3], "begin discontinuity");
+    EXPECT_EQ(log_.calls[3], "begin 1 discontinuity");
     auto p = r_->PlaylistModel();
     ASSERT_EQ(p.segments.size(), 2u);
     EXPECT_TRUE(p.segments[0].discontinuity);  // 1
@@ -338,8 +339,8 @@ TEST_F(HlsRenditionTest, NewTracksWaitForTheNextSegmentNewParameterSetsDoNot) {
     r_->SetConfigs(Config(media::TrackKind::kVideo, "avc2"), Config(media::TrackKind::kAudio, "aac1"));
     // The same configs again change nothing.
     r_->SetConfigs(Config(media::TrackKind::kVideo, "avc2"), Config(media::TrackKind::kAudio, "aac1"));
-    EXPECT_EQ(log_.calls, (std::vector<std::string>{"configure v:avc1", "begin", "finish", "configure v:avc1 a:aac1",
-                                                    "begin", "configure v:avc2 a:aac1"}));
+    EXPECT_EQ(log_.calls, (std::vector<std::string>{"configure v:avc1", "begin 0", "finish", "configure v:avc1 a:aac1",
+                                                    "begin 1", "configure v:avc2 a:aac1"}));
 }
 
 TEST_F(HlsRenditionTest, AudioOnlyEndOfStreamUsesTheAudioFrameDuration) {
