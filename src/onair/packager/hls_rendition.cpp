@@ -56,6 +56,7 @@ void HlsRendition::Push(const media::Packet& packet) {
         } else {
             if (open_) Complete(packet.dts - open_->start_dts);
             bool discontinuity = packet.discontinuity;
+            bool own_discontinuity = false;
             if (last_sequence_ && sequence != *last_sequence_ + 1) {
                 ++stats_.sequence_gaps;
                 while (!window_.empty()) {
@@ -63,9 +64,11 @@ void HlsRendition::Push(const media::Packet& packet) {
                     window_.pop_front();
                 }
                 TrimGrace();
+                own_discontinuity = !discontinuity;
                 discontinuity = true;
             }
             Open(packet, sequence, discontinuity);
+            if (own_discontinuity) ++own_discontinuities_;
         }
     }
     if (!open_) {
@@ -103,8 +106,11 @@ void HlsRendition::Open(const media::Packet& packet, uint64_t sequence, bool dis
     s.start_dts = packet.dts;
     s.end_dts = packet.dts;
     s.discontinuity = discontinuity;
+    s.discontinuity_sequence = static_cast<uint64_t>(std::max<int64_t>(packet.discontinuity_sequence, 0)) +
+                               own_discontinuities_;
     s.wallclock_ms = packet.wallclock_ms;
     open_ = s;
+    target_seconds_ = std::max(target_seconds_, RoundedSeconds(packet.longest_segment));
     last_sequence_ = sequence;
     if (discontinuity) {
         // Timestamps may jump here: do not measure a frame across it.
@@ -118,6 +124,7 @@ void HlsRendition::Complete(int64_t duration) {
     s.sequence = open_->sequence;
     s.duration = std::max<int64_t>(duration, 0);
     s.discontinuity = open_->discontinuity;
+    s.discontinuity_sequence = open_->discontinuity_sequence;
     s.wallclock_ms = open_->wallclock_ms;
     s.data = writer_->Finish();
     open_.reset();
@@ -132,10 +139,7 @@ void HlsRendition::Complete(int64_t duration) {
     TrimGrace();
 }
 
-void HlsRendition::SlideOut(CompleteSegment&& segment) {
-    if (segment.discontinuity) ++discontinuity_sequence_;
-    grace_.push_back(std::move(segment));
-}
+void HlsRendition::SlideOut(CompleteSegment&& segment) { grace_.push_back(std::move(segment)); }
 
 void HlsRendition::TrimGrace() {
     while (grace_.size() > options_.grace_segments) grace_.pop_front();
@@ -176,7 +180,9 @@ format::hls::MediaPlaylist HlsRendition::PlaylistModel() const {
     p.version = 3;
     p.target_duration_seconds = target_seconds_;
     p.media_sequence = window_.empty() ? (last_sequence_ ? *last_sequence_ : 0) : window_.front().sequence;
-    p.discontinuity_sequence = discontinuity_sequence_;
+    p.discontinuity_sequence = !window_.empty() ? window_.front().discontinuity_sequence
+                               : open_          ? open_->discontinuity_sequence
+                                                : 0;
     p.independent_segments = true;  // every segment starts at a keyframe
     p.ended = ended_;
     const std::string ext(writer_->extension());

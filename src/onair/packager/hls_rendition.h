@@ -40,10 +40,14 @@ namespace onair::packager {
 ///    segments of at most `max_segment_bytes` each; packets that would grow
 ///    a segment past that are dropped (counted) until the next segment.
 ///  - A segment whose first packet has `discontinuity` (takeover,
-///    republish) gets EXT-X-DISCONTINUITY; EXT-X-DISCONTINUITY-SEQUENCE
-///    counts those that slid out of the window. Codec configs are applied
-///    at segment starts when the tracks change (a new PMT); a new avcC for
-///    the same tracks applies at once.
+///    republish) gets EXT-X-DISCONTINUITY. EXT-X-DISCONTINUITY-SEQUENCE is
+///    the first listed segment's media::Packet::discontinuity_sequence,
+///    stamped upstream: the discontinuities of the whole broadcast before
+///    it, including those this rendition never saw (plus any window
+///    restart of this rendition's own that slid out, which no other
+///    packager knows of). Codec configs are applied at segment starts when
+///    the tracks change (a new PMT); a new avcC for the same tracks applies
+///    at once.
 ///  - EXT-X-PROGRAM-DATE-TIME of each segment is its first packet's
 ///    media::Packet::wallclock_ms (stamped at ingest, so the same on every
 ///    packager); none when that is 0.
@@ -52,7 +56,11 @@ namespace onair::packager {
 ///    second exceeds it (RFC 8216 4.3.3.1), e.g. to 8 for OBS's default
 ///    8.3 s keyframe interval (8.333 rounds to 8; 8.5 would give 9). It
 ///    never shrinks, even after the long segment slides out: players size
-///    their reload timers and buffers by it.
+///    their reload timers and buffers by it. The segments it covers are
+///    those of the broadcast, not only those this rendition saw: each
+///    segment start carries the longest earlier segment
+///    (media::Packet::longest_segment), so a rendition that started late
+///    agrees with one that saw the long segment.
 ///
 /// Not thread-safe: the caller (server::hls::HlsChannel) holds a lock.
 class HlsRendition {
@@ -115,6 +123,7 @@ private:
         uint64_t sequence = 0;
         int64_t duration = 0;  // 90 kHz
         bool discontinuity = false;
+        uint64_t discontinuity_sequence = 0;  // discontinuities before it
         int64_t wallclock_ms = 0;
         base::SharedBuffer data;
     };
@@ -123,6 +132,7 @@ private:
         int64_t start_dts = 0;
         int64_t end_dts = 0;  // highest DTS written
         bool discontinuity = false;
+        uint64_t discontinuity_sequence = 0;
         int64_t wallclock_ms = 0;
         bool oversize = false;
     };
@@ -144,7 +154,9 @@ private:
     std::deque<CompleteSegment> window_;  // listed
     std::deque<CompleteSegment> grace_;   // slid out, still served
     std::optional<uint64_t> last_sequence_;
-    uint64_t discontinuity_sequence_ = 0;
+    // Discontinuities of our own (window restarts where the broadcast has
+    // none), which the upstream stamps do not count.
+    uint64_t own_discontinuities_ = 0;
     int64_t target_seconds_ = 1;
     bool ended_ = false;
 

@@ -3,6 +3,8 @@
 
 #include <gtest/gtest.h>
 
+#include <algorithm>
+#include <optional>
 #include <string>
 #include <vector>
 
@@ -100,11 +102,19 @@ protected:
         r_ = std::make_unique<HlsRendition>(o, std::make_unique<FakeWriter>(&log_));
         r_->SetConfigs(Config(media::TrackKind::kVideo, "avc1"), std::nullopt);
     }
-    // One segment of 2 s of 25 fps video, number `n`, from `start`.
+    // One segment of 2 s of 25 fps video, number `n`, from `start`, its
+    // start stamped with the broadcast's history as the Segmenter does.
     void Segment(int64_t n, int64_t start, int frames = 50, bool discontinuity = false) {
         for (int i = 0; i < frames; ++i) {
             auto p = Video(start + i * 3600, i == 0 ? n : -1, 1000, i == 0 && discontinuity);
             p.wallclock_ms = kWall + p.dts / 90;
+            if (i == 0) {
+                if (last_start_) longest_ = std::max(longest_, start - *last_start_);
+                last_start_ = start;
+                p.discontinuity_sequence = discontinuities_;
+                p.longest_segment = longest_;
+                discontinuities_ += discontinuity ? 1 : 0;
+            }
             r_->Push(p);
         }
     }
@@ -117,6 +127,9 @@ protected:
     FakeWriter::Log log_;
     HlsRendition::Options options_;
     std::unique_ptr<HlsRendition> r_;
+    std::optional<int64_t> last_start_;
+    int64_t longest_ = 0;
+    int64_t discontinuities_ = 0;
 };
 
 TEST_F(HlsRenditionTest, NothingUntilTheFirstSegmentIsComplete) {
@@ -204,6 +217,22 @@ TEST_F(HlsRenditionTest, DiscontinuityTagAndSequence) {
     EXPECT_NE(r_->Playlist().find("#EXT-X-DISCONTINUITY-SEQUENCE:2\n"), std::string::npos);
 }
 
+TEST_F(HlsRenditionTest, DiscontinuitySequenceAndTargetCoverTheBroadcastBeforeUs) {
+    // The first segment we see says what came before it: 3 discontinuities
+    // and an 8.3 s segment, all before we started.
+    Make(/*window=*/2, /*grace=*/1);
+    auto first = Video(0, 40);
+    first.discontinuity_sequence = 3;
+    first.longest_segment = 8 * kSecond + 30 * 900;
+    r_->Push(first);
+    EXPECT_EQ(r_->target_duration_seconds(), 8);
+    r_->Push(Video(2 * kSecond, 41));
+    const auto p = r_->PlaylistModel();
+    EXPECT_EQ(p.discontinuity_sequence, 3u);
+    EXPECT_EQ(p.target_duration_seconds, 8);
+    EXPECT_NE(r_->Playlist().find("#EXT-X-DISCONTINUITY-SEQUENCE:3\n"), std::string::npos);
+}
+
 TEST_F(HlsRenditionTest, EndOfStreamCompletesTheLastSegmentAndEndsThePlaylist) {
     Make();
     Segment(0, 0);
@@ -281,9 +310,16 @@ TEST_F(HlsRenditionTest, AGapInTheNumbersRestartsTheWindow) {
     EXPECT_EQ(p.media_sequence, 5u);
     ASSERT_EQ(p.segments.size(), 1u);
     EXPECT_TRUE(p.segments[0].discontinuity);
+    EXPECT_EQ(p.discontinuity_sequence, 0u);
     EXPECT_TRUE(r_->Segment(0));  // grace
     EXPECT_TRUE(r_->Segment(1));
     EXPECT_EQ(r_->stats().sequence_gaps, 1u);
+    // The discontinuity is ours (the broadcast has none): still counted
+    // when it slides out.
+    for (int n = 7; n < 10; ++n) Segment(n, (n - 2) * 2 * kSecond);
+    p = r_->PlaylistModel();
+    EXPECT_EQ(p.media_sequence, 6u);
+    EXPECT_EQ(p.discontinuity_sequence, 1u);
 }
 
 TEST_F(HlsRenditionTest, StaleStampsAreIgnored) {
