@@ -2,6 +2,7 @@
 #include "onair/packager/hls_rendition.h"
 
 #include <algorithm>
+#include <cmath>
 
 #include "onair/format/hls/playlist_text.h"
 #include "onair/packager/ts_segment_writer.h"
@@ -41,7 +42,7 @@ void HlsRendition::SetConfigs(std::optional<media::CodecConfig> video, std::opti
     if (open_ && !tracks_change && !configs_pending_) {
         // Same tracks, new parameter sets: the open segment needs them for
         // the next keyframe already.
-        if (!writer_->Configure(video_, audio_).ok()) ++stats_.config_errors;
+        ConfigureWriter();
     } else {
         configs_pending_ = true;
     }
@@ -85,19 +86,20 @@ void HlsRendition::Push(const media::Packet& packet) {
         return;
     }
     ++stats_.packets;
+    if (packet.kind == media::TrackKind::kVideo) ++open_->video_frames;
     open_->end_dts = std::max(open_->end_dts, packet.dts);
     NoteFrame(packet);
 }
 
 void HlsRendition::EndOfStream() {
     if (ended_) return;
-    if (open_) Complete(open_->end_dts - open_->start_dts + FrameEstimate());
+    if (open_) Complete(open_->end_dts - open_->start_dts + FrameEstimate(), /*estimated=*/true);
     ended_ = true;
 }
 
 void HlsRendition::Open(const media::Packet& packet, uint64_t sequence, bool discontinuity) {
     if (configs_pending_) {
-        if (!writer_->Configure(video_, audio_).ok()) ++stats_.config_errors;
+        ConfigureWriter();
         configs_pending_ = false;
     }
     writer_->Begin(sequence, discontinuity);
@@ -109,6 +111,7 @@ void HlsRendition::Open(const media::Packet& packet, uint64_t sequence, bool dis
     s.discontinuity_sequence = static_cast<uint64_t>(std::max<int64_t>(packet.discontinuity_sequence, 0)) +
                                own_discontinuities_;
     s.wallclock_ms = packet.wallclock_ms;
+    s.tracks = tracks_;
     open_ = s;
     target_seconds_ = std::max(target_seconds_, RoundedSeconds(packet.longest_segment));
     last_sequence_ = sequence;
@@ -119,13 +122,22 @@ void HlsRendition::Open(const media::Packet& packet, uint64_t sequence, bool dis
     }
 }
 
-void HlsRendition::Complete(int64_t duration) {
+void HlsRendition::ConfigureWriter() {
+    if (!writer_->Configure(video_, audio_).ok()) ++stats_.config_errors;
+    tracks_ = std::make_shared<const Tracks>(Tracks{video_, audio_});
+    if (open_) open_->tracks = tracks_;
+}
+
+void HlsRendition::Complete(int64_t duration, bool estimated) {
     CompleteSegment s;
     s.sequence = open_->sequence;
     s.duration = std::max<int64_t>(duration, 0);
     s.discontinuity = open_->discontinuity;
     s.discontinuity_sequence = open_->discontinuity_sequence;
     s.wallclock_ms = open_->wallclock_ms;
+    s.video_frames = open_->video_frames;
+    s.estimated = estimated;
+    s.tracks = open_->tracks;
     s.data = writer_->Finish();
     open_.reset();
     target_seconds_ = std::max(target_seconds_, RoundedSeconds(s.duration));
@@ -173,6 +185,34 @@ uint64_t HlsRendition::average_bitrate() const {
         ticks += s.duration;
     }
     return BitsPerSecond(bytes, ticks);
+}
+
+format::hls::Variant HlsRendition::VariantModel() const {
+    format::hls::Variant v;
+    v.bandwidth = peak_bitrate();
+    v.average_bandwidth = average_bitrate();
+    if (window_.empty() || !window_.back().tracks) return v;
+    const Tracks& tracks = *window_.back().tracks;
+    if (tracks.video) {
+        v.width = tracks.video->width;
+        v.height = tracks.video->height;
+        v.codecs.push_back(tracks.video->codec_string);
+        uint64_t frames = 0;
+        int64_t ticks = 0;
+        // Only the last segment of an ended stream has an estimated duration.
+        const bool skip_estimated = window_.size() > 1;
+        for (const auto& s : window_) {
+            if (s.video_frames == 0 || (s.estimated && skip_estimated)) continue;
+            frames += s.video_frames;
+            ticks += s.duration;
+        }
+        if (frames > 0 && ticks > 0) {
+            const double fps = static_cast<double>(frames) * media::kTimescale / static_cast<double>(ticks);
+            v.frame_rate = std::round(fps * 1000.0) / 1000.0;
+        }
+    }
+    if (tracks.audio) v.codecs.push_back(tracks.audio->codec_string);
+    return v;
 }
 
 format::hls::MediaPlaylist HlsRendition::PlaylistModel() const {

@@ -9,6 +9,7 @@
 
 #include "onair/base/shared_buffer.h"
 #include "onair/format/hls/media_playlist.h"
+#include "onair/format/hls/multivariant_playlist.h"
 #include "onair/format/mpegts/muxer.h"
 #include "onair/media/packet.h"
 #include "onair/packager/segment_writer.h"
@@ -108,6 +109,14 @@ public:
     /// Bits/s: the highest of the listed segments, and all of them together.
     uint64_t peak_bitrate() const;
     uint64_t average_bitrate() const;
+    /// This rendition's EXT-X-STREAM-INF, its URI left to the caller. A
+    /// function of the listed segments, like the media playlist, so every
+    /// packager that lists the same segments writes the same: BANDWIDTH and
+    /// AVERAGE-BANDWIDTH as above; RESOLUTION and CODECS of the configs the
+    /// last listed segment was written with; FRAME-RATE the video frames of
+    /// the listed segments over their duration (leaving out the last one of
+    /// an ended stream when there are others: its duration is estimated).
+    format::hls::Variant VariantModel() const;
 
     /// The media playlist (text, and the model it is written from).
     std::string Playlist() const;
@@ -119,12 +128,20 @@ public:
     int64_t target_duration_seconds() const { return target_seconds_; }
 
 private:
+    /// The configs a segment was written with.
+    struct Tracks {
+        std::optional<media::CodecConfig> video;
+        std::optional<media::CodecConfig> audio;
+    };
     struct CompleteSegment {
         uint64_t sequence = 0;
         int64_t duration = 0;  // 90 kHz
         bool discontinuity = false;
         uint64_t discontinuity_sequence = 0;  // discontinuities before it
         int64_t wallclock_ms = 0;
+        uint64_t video_frames = 0;
+        bool estimated = false;  // duration: completed by EndOfStream
+        std::shared_ptr<const Tracks> tracks;
         base::SharedBuffer data;
     };
     struct OpenSegment {
@@ -134,11 +151,15 @@ private:
         bool discontinuity = false;
         uint64_t discontinuity_sequence = 0;
         int64_t wallclock_ms = 0;
+        uint64_t video_frames = 0;
+        std::shared_ptr<const Tracks> tracks;
         bool oversize = false;
     };
 
     void Open(const media::Packet& packet, uint64_t sequence, bool discontinuity);
-    void Complete(int64_t duration);
+    /// Gives the writer video_ and audio_ (for the open segment, if any).
+    void ConfigureWriter();
+    void Complete(int64_t duration, bool estimated = false);
     void SlideOut(CompleteSegment&& segment);
     void TrimGrace();
     void NoteFrame(const media::Packet& packet);
@@ -149,6 +170,7 @@ private:
     std::optional<media::CodecConfig> video_;
     std::optional<media::CodecConfig> audio_;
     bool configs_pending_ = true;
+    std::shared_ptr<const Tracks> tracks_;  // as last given to the writer
 
     std::optional<OpenSegment> open_;
     std::deque<CompleteSegment> window_;  // listed

@@ -360,6 +360,55 @@ TEST_F(HlsRenditionTest, Bitrates) {
     EXPECT_EQ(r_->average_bitrate(), 88000u * 8 * 10 / 34);
 }
 
+TEST_F(HlsRenditionTest, VariantIsAFunctionOfTheListedSegments) {
+    Make(/*window=*/3);
+    auto video = Config(media::TrackKind::kVideo, "avc0");
+    video.width = 1280;
+    video.height = 720;
+    video.codec_string = "avc1.64001f";
+    r_->SetConfigs(video, std::nullopt);
+    EXPECT_EQ(r_->VariantModel().frame_rate, 0);  // nothing listed
+    // 25 fps, then 30 fps (3000 ticks a frame, 60 frames in 2 s).
+    for (int n = 0; n < 3; ++n) Segment(n, n * 2 * kSecond);
+    auto v = r_->VariantModel();
+    EXPECT_EQ(v.frame_rate, 25);  // 0, 1 listed
+    auto thirty = [&](int64_t n) {
+        for (int i = 0; i < 60; ++i) r_->Push(Video(n * 2 * kSecond + i * 3000, i == 0 ? n : -1));
+    };
+    thirty(3);
+    v = r_->VariantModel();
+    EXPECT_EQ(v.frame_rate, 25);  // 0, 1, 2 listed: 150 frames in 6 s
+    thirty(4);
+    EXPECT_NEAR(r_->VariantModel().frame_rate, 26.667, 1e-9);  // 1, 2, 3: 160 frames in 6 s
+    // New parameter sets apply to the open segment (4) at once, and show
+    // once it is listed.
+    auto bigger = video;
+    bigger.extradata = base::SharedBuffer::Copy(std::string_view("avc2"));
+    bigger.width = 1920;
+    bigger.height = 1080;
+    bigger.codec_string = "avc1.640028";
+    r_->SetConfigs(bigger, std::nullopt);
+    EXPECT_EQ(r_->VariantModel().width, 1280);  // 1, 2, 3 listed
+    thirty(5);
+    thirty(6);
+    v = r_->VariantModel();
+    EXPECT_EQ(v.frame_rate, 30);  // 3, 4, 5: 180 frames in 6 s, whatever came before
+    EXPECT_EQ(v.width, 1920);
+    EXPECT_EQ(v.height, 1080);
+    EXPECT_EQ(v.codecs, (std::vector<std::string>{"avc1.640028"}));
+    EXPECT_EQ(v.bandwidth, r_->peak_bitrate());
+    EXPECT_EQ(v.average_bandwidth, r_->average_bitrate());
+    EXPECT_TRUE(v.uri.empty());
+    // At the end, the last segment's duration is an estimate (here to the
+    // audio after the last frame, plus a frame): left out.
+    r_->SetConfigs(bigger, Config(media::TrackKind::kAudio, "aac1"));
+    for (int i = 0; i < 30; ++i) r_->Push(Video(7 * 2 * kSecond + i * 3000, i == 0 ? 7 : -1));
+    r_->Push(Audio(7 * 2 * kSecond + 29 * 3000 + 2500));
+    r_->EndOfStream();
+    ASSERT_EQ(r_->PlaylistModel().segments.back().duration, 29 * 3000 + 2500 + 3000);
+    EXPECT_EQ(r_->VariantModel().frame_rate, 30);
+}
+
 TEST_F(HlsRenditionTest, NewTracksWaitForTheNextSegmentNewParameterSetsDoNot) {
     Make();
     Segment(0, 0, 10);
