@@ -115,11 +115,13 @@ void HlsRendition::Open(const media::Packet& packet, uint64_t sequence, bool dis
     open_ = s;
     target_seconds_ = std::max(target_seconds_, RoundedSeconds(packet.longest_segment));
     last_sequence_ = sequence;
-    if (discontinuity) {
-        // Timestamps may jump here: do not measure a frame across it.
-        last_video_dts_.reset();
-        last_audio_dts_.reset();
-    }
+    // Frames are measured within the segment only: the last segment's
+    // estimated duration must not depend on what came before it (a packager
+    // that started with it would not know), nor be measured across a jump.
+    last_video_dts_.reset();
+    last_audio_dts_.reset();
+    video_step_ = 0;
+    audio_step_ = 0;
 }
 
 void HlsRendition::ConfigureWriter() {

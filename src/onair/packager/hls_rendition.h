@@ -32,7 +32,8 @@ namespace onair::packager {
 ///    the new number, behind an EXT-X-DISCONTINUITY, and the old segments
 ///    stay fetchable as grace.
 ///  - EndOfStream() completes the open segment (duration: last DTS minus
-///    first DTS plus one frame, estimated from the last DTS steps) and adds
+///    first DTS plus one frame, estimated from the last DTS step within the
+///    segment, so that it depends on the segment alone) and adds
 ///    EXT-X-ENDLIST.
 ///  - The playlist lists the last `window_segments` complete segments as
 ///    "<sequence>.<ext>"; the `grace_segments` before them are no longer
@@ -182,7 +183,8 @@ private:
     int64_t target_seconds_ = 1;
     bool ended_ = false;
 
-    // Frame duration estimates (last positive DTS step per track).
+    // Frame duration estimates (last positive DTS step per track, in the
+    // open segment).
     std::optional<int64_t> last_video_dts_;
     std::optional<int64_t> last_audio_dts_;
     int64_t video_step_ = 0;

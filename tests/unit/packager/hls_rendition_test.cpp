@@ -250,6 +250,23 @@ TEST_F(HlsRenditionTest, EndOfStreamCompletesTheLastSegmentAndEndsThePlaylist) {
     EXPECT_EQ(r_->PlaylistModel().segments.size(), 2u);
 }
 
+TEST_F(HlsRenditionTest, TheLastSegmentsEstimateComesFromItsOwnFrames) {
+    // One rendition saw 25 fps segments before a last segment of a single
+    // frame; another started with that segment. They agree on its duration:
+    // no step measured within it, so the default frame.
+    Make();
+    Segment(0, 0);
+    Segment(1, 2 * kSecond);
+    r_->Push(Video(4 * kSecond, 2));
+    r_->EndOfStream();
+    const auto early = r_->PlaylistModel().segments.back().duration;
+    Make();
+    r_->Push(Video(4 * kSecond, 2));
+    r_->EndOfStream();
+    EXPECT_EQ(r_->PlaylistModel().segments.back().duration, early);
+    EXPECT_EQ(early, 3000);  // 30 fps: no step seen
+}
+
 TEST_F(HlsRenditionTest, EndOfStreamWithoutAnySegment) {
     Make();
     r_->EndOfStream();
