@@ -312,6 +312,20 @@ expect_publish_refused() {
   (( REFUSED_MS < 5000 * IT_SLOW )) || fail "refusal of $label took $REFUSED_MS ms"
 }
 
+# continuity_reader NAME URL SECONDS: in the background (BG_PID), ffmpeg's HLS
+# reader demuxes SECONDS of URL at debug level, segments read as one stream;
+# check_continuity NAME then fails on a continuity failure or a corrupt packet
+# (a debug line and a warning: -v error shows neither).
+continuity_reader() {
+  bg "$1" ffmpeg -nostdin -hide_banner -v debug -i "$2" -t "$3" -map 0 -c copy -f null -
+}
+check_continuity() {
+  local bad
+  bad=$(grep -iE 'continuity check failed|packet corrupt' "$T/$1.err" | head -3 || true)
+  [[ -z $bad ]] || fail "ffmpeg reading the HLS: $bad"
+  grep -qE 'Opening .*\.ts' "$T/$1.err" || fail "ffmpeg read no segment: $(tail -3 "$T/$1.err")"
+}
+
 # decode_clean URL SECONDS: ffmpeg -v error decodes SECONDS of URL, exits 0
 # and prints nothing.
 decode_clean() {

@@ -30,6 +30,8 @@ DECODE=$BG_PID
 bg probe ffprobe -v error -read_intervals %+9 -show_entries packet=codec_type,dts_time,duration_time \
   -of csv=p=0 "$(hls_url pub1)"
 PROBE=$BG_PID
+continuity_reader ccread "$(hls_url pub1)" 8
+CCREAD=$BG_PID
 
 # --- multivariant playlist --------------------------------------------------
 code=$(fetch "$(hls_url pub1)" "$T/mv")
@@ -117,6 +119,11 @@ wait_pid "$PROBE" 40
 [[ ! -s $T/probe.err ]] || fail "ffprobe printed errors: $(head -5 "$T/probe.err")"
 node "$IT_DIR/check_dts.mjs" --min-span 6 <"$T/probe.out" >"$T/dts.json" || fail "DTS: $(cat "$T/dts.json")"
 ok "DTS monotonic and continuous across segments: $(cat "$T/dts.json")"
+# Every segment restarts its continuity counters behind a discontinuity_indicator.
+wait_pid "$CCREAD" 40
+[[ $STOP_RC -eq 0 ]] || fail "ffmpeg -v debug reading the HLS exited $STOP_RC: $(tail -3 "$T/ccread.err")"
+check_continuity ccread
+ok "ffmpeg -v debug: no continuity failure, no corrupt packet across $(grep -cE 'Opening .*\.ts' "$T/ccread.err") segments"
 # The probe really was on this stream: H.264 High and AAC.
 si=$(stream_info "$(http_base)/live/pub1/src/$(last_uri "$T/mp.body")")
 [[ $si == *"video=h264/High/1280x720"* && $si == *"audio=aac/LC/48000/2ch"* ]] ||

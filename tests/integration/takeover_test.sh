@@ -18,6 +18,8 @@ ok "A live; HLS playable after ${PLAYABLE_MS} ms"
 bg reader ffmpeg -nostdin -hide_banner -v error -i "$(hls_url tk1)" -t 20 -f null -
 READER=$BG_PID
 reader_t0=$(now_ms)
+continuity_reader ccread "$(hls_url tk1)" 20
+CCREAD=$BG_PID
 
 # poll_segments: fetch the media playlist, check it, and download every newly
 # listed segment (each must be a 200 with MPEG-TS). Sets SEQ, DISC, LASTSEG.
@@ -96,6 +98,10 @@ reader_end=$(now_ms)
 [[ ! -s $T/reader.err ]] || fail "ffmpeg reading the HLS across the takeover printed: $(head -5 "$T/reader.err")"
 (( reader_end >= disc_seen + 2000 )) || fail "reader ended $(( reader_end - disc_seen )) ms after the discontinuity was listed: did it read across?"
 ok "ffmpeg read the HLS for $(( (reader_end - reader_t0) / 1000 )) s across the takeover without a message; poller fetched $FETCHES segments"
+wait_pid "$CCREAD" 30
+[[ $STOP_RC -eq 0 ]] || fail "ffmpeg -v debug reading the HLS across the takeover exited $STOP_RC: $(tail -3 "$T/ccread.err")"
+check_continuity ccread
+ok "ffmpeg -v debug across the takeover: no continuity failure, no corrupt packet ($(grep -cE 'Opening .*\.ts' "$T/ccread.err") segments)"
 alive "$B" || fail "publisher B ended: $(tail -3 "$T/pubB.err")"
 stop_pid "$B" TERM 5
 stop_onair TERM

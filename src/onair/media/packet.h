@@ -36,12 +36,24 @@ struct Packet {
     /// (packager::Segmenter), and carried with the packet so every packager
     /// produces the same media sequence numbers.
     int64_t segment_start = -1;
+    /// Stamped with segment_start, by the same Segmenter, so that a packager
+    /// that starts at any segment lists it as one that saw the broadcast
+    /// from its start does (0 on other packets):
+    ///  - how many earlier segments of the broadcast start with a
+    ///    discontinuity: the EXT-X-DISCONTINUITY-SEQUENCE of a playlist
+    ///    whose first segment is this one;
+    ///  - the longest earlier segment (90 kHz, from its start's DTS to the
+    ///    next start's), which EXT-X-TARGETDURATION keeps covering.
+    int64_t discontinuity_sequence = 0;
+    int64_t longest_segment = 0;
     /// Set on the first packet after a takeover or republish: timestamps may
     /// jump and codec configuration may change here.
     bool discontinuity = false;
-    /// When the ingest received it, ms since the epoch (0: unknown). Set
-    /// once, upstream, so everything downstream (PROGRAM-DATE-TIME, the
-    /// log's time index, latency figures) agrees on it.
+    /// When the ingest received it, ms since the epoch; 0 unknown. Set once,
+    /// upstream (router::Broadcast::Push), so the EXT-X-PROGRAM-DATE-TIME
+    /// that packagers take from a segment's first packet is the same on
+    /// every packager, whenever it received the packet (and the log can be
+    /// searched by time, and latency measured).
     int64_t wallclock_ms = 0;
     base::SharedBuffer payload;
 };

@@ -2,6 +2,7 @@
 #include "onair/packager/hls_rendition.h"
 
 #include <algorithm>
+#include <cmath>
 
 #include "onair/format/hls/playlist_text.h"
 #include "onair/packager/ts_segment_writer.h"
@@ -41,13 +42,13 @@ void HlsRendition::SetConfigs(std::optional<media::CodecConfig> video, std::opti
     if (open_ && !tracks_change && !configs_pending_) {
         // Same tracks, new parameter sets: the open segment needs them for
         // the next keyframe already.
-        if (!writer_->Configure(video_, audio_).ok()) ++stats_.config_errors;
+        ConfigureWriter();
     } else {
         configs_pending_ = true;
     }
 }
 
-void HlsRendition::Push(const media::Packet& packet, int64_t wallclock_ms) {
+void HlsRendition::Push(const media::Packet& packet) {
     if (ended_) return;
     if (packet.segment_start >= 0) {
         const auto sequence = static_cast<uint64_t>(packet.segment_start);
@@ -56,6 +57,7 @@ void HlsRendition::Push(const media::Packet& packet, int64_t wallclock_ms) {
         } else {
             if (open_) Complete(packet.dts - open_->start_dts);
             bool discontinuity = packet.discontinuity;
+            bool own_discontinuity = false;
             if (last_sequence_ && sequence != *last_sequence_ + 1) {
                 ++stats_.sequence_gaps;
                 while (!window_.empty()) {
@@ -63,9 +65,11 @@ void HlsRendition::Push(const media::Packet& packet, int64_t wallclock_ms) {
                     window_.pop_front();
                 }
                 TrimGrace();
+                own_discontinuity = !discontinuity;
                 discontinuity = true;
             }
-            Open(packet, sequence, discontinuity, wallclock_ms);
+            Open(packet, sequence, discontinuity);
+            if (own_discontinuity) ++own_discontinuities_;
         }
     }
     if (!open_) {
@@ -82,43 +86,60 @@ void HlsRendition::Push(const media::Packet& packet, int64_t wallclock_ms) {
         return;
     }
     ++stats_.packets;
+    if (packet.kind == media::TrackKind::kVideo) ++open_->video_frames;
     open_->end_dts = std::max(open_->end_dts, packet.dts);
     NoteFrame(packet);
 }
 
 void HlsRendition::EndOfStream() {
     if (ended_) return;
-    if (open_) Complete(open_->end_dts - open_->start_dts + FrameEstimate());
+    if (open_) Complete(open_->end_dts - open_->start_dts + FrameEstimate(), /*estimated=*/true);
     ended_ = true;
 }
 
-void HlsRendition::Open(const media::Packet& packet, uint64_t sequence, bool discontinuity, int64_t wallclock_ms) {
+void HlsRendition::Open(const media::Packet& packet, uint64_t sequence, bool discontinuity) {
     if (configs_pending_) {
-        if (!writer_->Configure(video_, audio_).ok()) ++stats_.config_errors;
+        ConfigureWriter();
         configs_pending_ = false;
     }
-    writer_->Begin(discontinuity);
+    writer_->Begin(sequence, discontinuity);
     OpenSegment s;
     s.sequence = sequence;
     s.start_dts = packet.dts;
     s.end_dts = packet.dts;
     s.discontinuity = discontinuity;
-    s.wallclock_ms = wallclock_ms;
+    s.discontinuity_sequence = static_cast<uint64_t>(std::max<int64_t>(packet.discontinuity_sequence, 0)) +
+                               own_discontinuities_;
+    s.wallclock_ms = packet.wallclock_ms;
+    s.tracks = tracks_;
     open_ = s;
+    target_seconds_ = std::max(target_seconds_, RoundedSeconds(packet.longest_segment));
     last_sequence_ = sequence;
-    if (discontinuity) {
-        // Timestamps may jump here: do not measure a frame across it.
-        last_video_dts_.reset();
-        last_audio_dts_.reset();
-    }
+    // Frames are measured within the segment only: the last segment's
+    // estimated duration must not depend on what came before it (a packager
+    // that started with it would not know), nor be measured across a jump.
+    last_video_dts_.reset();
+    last_audio_dts_.reset();
+    video_step_ = 0;
+    audio_step_ = 0;
 }
 
-void HlsRendition::Complete(int64_t duration) {
+void HlsRendition::ConfigureWriter() {
+    if (!writer_->Configure(video_, audio_).ok()) ++stats_.config_errors;
+    tracks_ = std::make_shared<const Tracks>(Tracks{video_, audio_});
+    if (open_) open_->tracks = tracks_;
+}
+
+void HlsRendition::Complete(int64_t duration, bool estimated) {
     CompleteSegment s;
     s.sequence = open_->sequence;
     s.duration = std::max<int64_t>(duration, 0);
     s.discontinuity = open_->discontinuity;
+    s.discontinuity_sequence = open_->discontinuity_sequence;
     s.wallclock_ms = open_->wallclock_ms;
+    s.video_frames = open_->video_frames;
+    s.estimated = estimated;
+    s.tracks = open_->tracks;
     s.data = writer_->Finish();
     open_.reset();
     target_seconds_ = std::max(target_seconds_, RoundedSeconds(s.duration));
@@ -132,10 +153,7 @@ void HlsRendition::Complete(int64_t duration) {
     TrimGrace();
 }
 
-void HlsRendition::SlideOut(CompleteSegment&& segment) {
-    if (segment.discontinuity) ++discontinuity_sequence_;
-    grace_.push_back(std::move(segment));
-}
+void HlsRendition::SlideOut(CompleteSegment&& segment) { grace_.push_back(std::move(segment)); }
 
 void HlsRendition::TrimGrace() {
     while (grace_.size() > options_.grace_segments) grace_.pop_front();
@@ -171,12 +189,42 @@ uint64_t HlsRendition::average_bitrate() const {
     return BitsPerSecond(bytes, ticks);
 }
 
+format::hls::Variant HlsRendition::VariantModel() const {
+    format::hls::Variant v;
+    v.bandwidth = peak_bitrate();
+    v.average_bandwidth = average_bitrate();
+    if (window_.empty() || !window_.back().tracks) return v;
+    const Tracks& tracks = *window_.back().tracks;
+    if (tracks.video) {
+        v.width = tracks.video->width;
+        v.height = tracks.video->height;
+        v.codecs.push_back(tracks.video->codec_string);
+        uint64_t frames = 0;
+        int64_t ticks = 0;
+        // Only the last segment of an ended stream has an estimated duration.
+        const bool skip_estimated = window_.size() > 1;
+        for (const auto& s : window_) {
+            if (s.video_frames == 0 || (s.estimated && skip_estimated)) continue;
+            frames += s.video_frames;
+            ticks += s.duration;
+        }
+        if (frames > 0 && ticks > 0) {
+            const double fps = static_cast<double>(frames) * media::kTimescale / static_cast<double>(ticks);
+            v.frame_rate = std::round(fps * 1000.0) / 1000.0;
+        }
+    }
+    if (tracks.audio) v.codecs.push_back(tracks.audio->codec_string);
+    return v;
+}
+
 format::hls::MediaPlaylist HlsRendition::PlaylistModel() const {
     format::hls::MediaPlaylist p;
     p.version = 3;
     p.target_duration_seconds = target_seconds_;
     p.media_sequence = window_.empty() ? (last_sequence_ ? *last_sequence_ : 0) : window_.front().sequence;
-    p.discontinuity_sequence = discontinuity_sequence_;
+    p.discontinuity_sequence = !window_.empty() ? window_.front().discontinuity_sequence
+                               : open_          ? open_->discontinuity_sequence
+                                                : 0;
     p.independent_segments = true;  // every segment starts at a keyframe
     p.ended = ended_;
     const std::string ext(writer_->extension());
@@ -186,7 +234,7 @@ format::hls::MediaPlaylist HlsRendition::PlaylistModel() const {
         m.duration = s.duration;
         m.uri = options_.uri_prefix + std::to_string(s.sequence) + "." + ext;
         m.discontinuity = s.discontinuity;
-        m.program_date_time_ms = s.wallclock_ms;
+        if (s.wallclock_ms != 0) m.program_date_time_ms = s.wallclock_ms;
         p.segments.push_back(std::move(m));
     }
     return p;

@@ -9,6 +9,7 @@
 
 #include "onair/base/shared_buffer.h"
 #include "onair/format/hls/media_playlist.h"
+#include "onair/format/hls/multivariant_playlist.h"
 #include "onair/format/mpegts/muxer.h"
 #include "onair/media/packet.h"
 #include "onair/packager/segment_writer.h"
@@ -31,7 +32,8 @@ namespace onair::packager {
 ///    the new number, behind an EXT-X-DISCONTINUITY, and the old segments
 ///    stay fetchable as grace.
 ///  - EndOfStream() completes the open segment (duration: last DTS minus
-///    first DTS plus one frame, estimated from the last DTS steps) and adds
+///    first DTS plus one frame, estimated from the last DTS step within the
+///    segment, so that it depends on the segment alone) and adds
 ///    EXT-X-ENDLIST.
 ///  - The playlist lists the last `window_segments` complete segments as
 ///    "<sequence>.<ext>"; the `grace_segments` before them are no longer
@@ -40,18 +42,27 @@ namespace onair::packager {
 ///    segments of at most `max_segment_bytes` each; packets that would grow
 ///    a segment past that are dropped (counted) until the next segment.
 ///  - A segment whose first packet has `discontinuity` (takeover,
-///    republish) gets EXT-X-DISCONTINUITY; EXT-X-DISCONTINUITY-SEQUENCE
-///    counts those that slid out of the window. Codec configs are applied
-///    at segment starts when the tracks change (a new PMT); a new avcC for
-///    the same tracks applies at once.
-///  - EXT-X-PROGRAM-DATE-TIME of each segment is the wall clock passed with
-///    its first packet.
+///    republish) gets EXT-X-DISCONTINUITY. EXT-X-DISCONTINUITY-SEQUENCE is
+///    the first listed segment's media::Packet::discontinuity_sequence,
+///    stamped upstream: the discontinuities of the whole broadcast before
+///    it, including those this rendition never saw (plus any window
+///    restart of this rendition's own that slid out, which no other
+///    packager knows of). Codec configs are applied at segment starts when
+///    the tracks change (a new PMT); a new avcC for the same tracks applies
+///    at once.
+///  - EXT-X-PROGRAM-DATE-TIME of each segment is its first packet's
+///    media::Packet::wallclock_ms (stamped at ingest, so the same on every
+///    packager); none when that is 0.
 ///  - EXT-X-TARGETDURATION starts at ceil(target_duration) seconds and
 ///    grows, never shrinks, when a segment's EXTINF rounded to the nearest
 ///    second exceeds it (RFC 8216 4.3.3.1), e.g. to 8 for OBS's default
 ///    8.3 s keyframe interval (8.333 rounds to 8; 8.5 would give 9). It
 ///    never shrinks, even after the long segment slides out: players size
-///    their reload timers and buffers by it.
+///    their reload timers and buffers by it. The segments it covers are
+///    those of the broadcast, not only those this rendition saw: each
+///    segment start carries the longest earlier segment
+///    (media::Packet::longest_segment), so a rendition that started late
+///    agrees with one that saw the long segment.
 ///
 /// Not thread-safe: the caller (server::hls::HlsChannel) holds a lock.
 class HlsRendition {
@@ -88,8 +99,8 @@ public:
 
     /// The tracks of the stream (std::nullopt: no such track).
     void SetConfigs(std::optional<media::CodecConfig> video, std::optional<media::CodecConfig> audio);
-    /// One packet, with the wall clock (ms since the epoch) it was received at.
-    void Push(const media::Packet& packet, int64_t wallclock_ms);
+    /// One packet.
+    void Push(const media::Packet& packet);
     /// The broadcast ended: completes the open segment; the playlist ends.
     void EndOfStream();
 
@@ -99,6 +110,14 @@ public:
     /// Bits/s: the highest of the listed segments, and all of them together.
     uint64_t peak_bitrate() const;
     uint64_t average_bitrate() const;
+    /// This rendition's EXT-X-STREAM-INF, its URI left to the caller. A
+    /// function of the listed segments, like the media playlist, so every
+    /// packager that lists the same segments writes the same: BANDWIDTH and
+    /// AVERAGE-BANDWIDTH as above; RESOLUTION and CODECS of the configs the
+    /// last listed segment was written with; FRAME-RATE the video frames of
+    /// the listed segments over their duration (leaving out the last one of
+    /// an ended stream when there are others: its duration is estimated).
+    format::hls::Variant VariantModel() const;
 
     /// The media playlist (text, and the model it is written from).
     std::string Playlist() const;
@@ -110,11 +129,20 @@ public:
     int64_t target_duration_seconds() const { return target_seconds_; }
 
 private:
+    /// The configs a segment was written with.
+    struct Tracks {
+        std::optional<media::CodecConfig> video;
+        std::optional<media::CodecConfig> audio;
+    };
     struct CompleteSegment {
         uint64_t sequence = 0;
         int64_t duration = 0;  // 90 kHz
         bool discontinuity = false;
+        uint64_t discontinuity_sequence = 0;  // discontinuities before it
         int64_t wallclock_ms = 0;
+        uint64_t video_frames = 0;
+        bool estimated = false;  // duration: completed by EndOfStream
+        std::shared_ptr<const Tracks> tracks;
         base::SharedBuffer data;
     };
     struct OpenSegment {
@@ -122,12 +150,17 @@ private:
         int64_t start_dts = 0;
         int64_t end_dts = 0;  // highest DTS written
         bool discontinuity = false;
+        uint64_t discontinuity_sequence = 0;
         int64_t wallclock_ms = 0;
+        uint64_t video_frames = 0;
+        std::shared_ptr<const Tracks> tracks;
         bool oversize = false;
     };
 
-    void Open(const media::Packet& packet, uint64_t sequence, bool discontinuity, int64_t wallclock_ms);
-    void Complete(int64_t duration);
+    void Open(const media::Packet& packet, uint64_t sequence, bool discontinuity);
+    /// Gives the writer video_ and audio_ (for the open segment, if any).
+    void ConfigureWriter();
+    void Complete(int64_t duration, bool estimated = false);
     void SlideOut(CompleteSegment&& segment);
     void TrimGrace();
     void NoteFrame(const media::Packet& packet);
@@ -138,16 +171,20 @@ private:
     std::optional<media::CodecConfig> video_;
     std::optional<media::CodecConfig> audio_;
     bool configs_pending_ = true;
+    std::shared_ptr<const Tracks> tracks_;  // as last given to the writer
 
     std::optional<OpenSegment> open_;
     std::deque<CompleteSegment> window_;  // listed
     std::deque<CompleteSegment> grace_;   // slid out, still served
     std::optional<uint64_t> last_sequence_;
-    uint64_t discontinuity_sequence_ = 0;
+    // Discontinuities of our own (window restarts where the broadcast has
+    // none), which the upstream stamps do not count.
+    uint64_t own_discontinuities_ = 0;
     int64_t target_seconds_ = 1;
     bool ended_ = false;
 
-    // Frame duration estimates (last positive DTS step per track).
+    // Frame duration estimates (last positive DTS step per track, in the
+    // open segment).
     std::optional<int64_t> last_video_dts_;
     std::optional<int64_t> last_audio_dts_;
     int64_t video_step_ = 0;

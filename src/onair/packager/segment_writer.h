@@ -1,6 +1,7 @@
 // SPDX-License-Identifier: Apache-2.0
 #pragma once
 #include <cstddef>
+#include <cstdint>
 #include <optional>
 #include <string_view>
 
@@ -33,9 +34,12 @@ public:
     virtual bool ChangesTracks(const std::optional<media::CodecConfig>& video,
                                const std::optional<media::CodecConfig>& audio) const = 0;
 
-    /// Starts a segment. `discontinuity`: timestamps or configs may have
-    /// changed since the previous segment.
-    virtual void Begin(bool discontinuity) = 0;
+    /// Starts segment number `sequence` (the stamped media sequence number).
+    /// `discontinuity`: timestamps or configs may have changed since the
+    /// previous segment. A segment's bytes must depend only on these, the
+    /// configs and its packets, never on the segments written before it, so
+    /// that packagers that started at different segments agree byte for byte.
+    virtual void Begin(uint64_t sequence, bool discontinuity) = 0;
     /// Adds one packet to the open segment. An error means the packet was
     /// not written (the segment is still valid).
     virtual base::Status Write(const media::Packet& packet) = 0;

@@ -27,6 +27,10 @@ namespace onair::packager {
 ///    cannot start one (a non-keyframe), the flag moves to the next packet
 ///    that can, which then starts the segment.
 ///  - Segment numbers increase by one per segment and never restart.
+///  - With each start, the broadcast's history a playlist needs, so that
+///    packagers need none of their own: `discontinuity_sequence` (earlier
+///    segments that start with a discontinuity) and `longest_segment` (the
+///    longest earlier segment, from start to start).
 ///
 /// It also measures GOPs (keyframe to keyframe, by DTS): a GOP longer than
 /// `target_duration + jitter_tolerance` is reported once, on the keyframe
@@ -58,8 +62,9 @@ public:
     void SetHasVideo(bool has_video) { has_video_ = has_video; }
     bool has_video() const { return has_video_; }
 
-    /// Sets `packet.segment_start` (the segment it starts, or -1) and may
-    /// move `packet.discontinuity` (see above).
+    /// Sets `packet.segment_start` (the segment it starts, or -1) with
+    /// `discontinuity_sequence` and `longest_segment` (0 when it starts
+    /// none), and may move `packet.discontinuity` (see above).
     StampResult Stamp(media::Packet& packet);
 
     /// Segments started so far (the next segment's number).
@@ -69,6 +74,8 @@ private:
     const Options options_;
     bool has_video_ = false;
     int64_t next_segment_ = 0;
+    int64_t discontinuities_ = 0;  // segments started with a discontinuity
+    int64_t longest_segment_ = 0;
     std::optional<int64_t> segment_start_dts_;
     std::optional<int64_t> last_keyframe_dts_;
     bool pending_discontinuity_ = false;

@@ -25,14 +25,13 @@ bool TsSegmentWriter::ChangesTracks(const std::optional<media::CodecConfig>& vid
     return !configured_ || CodecOf(video) != video_codec_ || CodecOf(audio) != audio_codec_;
 }
 
-void TsSegmentWriter::Begin(bool discontinuity) {
-    // The broadcast normally keeps the timeline continuous across a
-    // discontinuity; if it does not, the PCR may start a new time base.
-    // New tracks come with the PMT version bump of Configure().
-    if (discontinuity) muxer_.MarkDiscontinuity();
+void TsSegmentWriter::Begin(uint64_t sequence, bool /*discontinuity*/) {
+    // Every segment starts a new PCR time base and new continuity counters
+    // already, so a discontinuity needs nothing more; new tracks come with
+    // the PMT of Configure().
     buffer_.clear();
     buffer_.reserve(last_size_ + last_size_ / 8);
-    muxer_.WriteTables(buffer_);
+    muxer_.BeginSegment(sequence, buffer_);
 }
 
 base::Status TsSegmentWriter::Write(const media::Packet& packet) { return muxer_.Write(packet, buffer_); }

@@ -9,8 +9,10 @@
 namespace onair::packager {
 
 /// MPEG-TS segments: each starts with a PAT and a PMT, so it decodes on its
-/// own; continuity counters and the PCR run on across segments, so
-/// consecutive segments also concatenate into one valid stream.
+/// own, and is muxed as a function of its number, the configs and its
+/// packets alone (format::mpegts::Muxer::BeginSegment: continuity counters
+/// and the PCR restart, behind a discontinuity_indicator), so consecutive
+/// segments still concatenate into one stream that readers accept.
 class TsSegmentWriter final : public SegmentWriter {
 public:
     explicit TsSegmentWriter(const format::mpegts::MuxerOptions& options = {});
@@ -19,7 +21,7 @@ public:
                            const std::optional<media::CodecConfig>& audio) override;
     bool ChangesTracks(const std::optional<media::CodecConfig>& video,
                        const std::optional<media::CodecConfig>& audio) const override;
-    void Begin(bool discontinuity) override;
+    void Begin(uint64_t sequence, bool discontinuity) override;
     base::Status Write(const media::Packet& packet) override;
     base::SharedBuffer Finish() override;
     size_t size() const override { return buffer_.size(); }

@@ -87,6 +87,9 @@ void Broadcast::SetMetadata(uint64_t publisher_id, base::SharedBuffer amf0_onmet
 
 Broadcast::PushResult Broadcast::Push(uint64_t publisher_id, media::Packet packet) {
     PushResult result;
+    // Read once, here, and carried with the packet: packagers date segments
+    // by it rather than by their own clock when they happen to see it.
+    if (packet.wallclock_ms == 0) packet.wallclock_ms = runtime::WallClockMs();
     std::lock_guard lock(mu_);
     if (publisher_ != publisher_id || ended_) return result;
     result.accepted = true;
@@ -103,7 +106,6 @@ Broadcast::PushResult Broadcast::Push(uint64_t publisher_id, media::Packet packe
     const auto ts = normalizer_.Normalize(packet.kind, packet.dts, packet.pts);
     packet.dts = ts.dts;
     packet.pts = ts.pts;
-    packet.wallclock_ms = runtime::WallClockMs();
     if (ts.restamped) {
         result.restamped = true;
         ++stats_.restamped;

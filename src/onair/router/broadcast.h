@@ -23,9 +23,10 @@ struct BroadcastOptions {
 };
 
 /// Live state of one channel's broadcast: codec configuration, metadata,
-/// the GOP cache and the subscribers. Timestamps are made monotonic and
-/// segment boundaries stamped here, once, before any subscriber sees a
-/// packet, so every packager downstream agrees.
+/// the GOP cache and the subscribers. Timestamps are made monotonic, the
+/// receive time (media::Packet::wallclock_ms) and segment boundaries stamped
+/// here, once, before any subscriber sees a packet, so every packager
+/// downstream agrees.
 ///
 /// Thread safety: all methods may be called from any thread.
 class Broadcast {

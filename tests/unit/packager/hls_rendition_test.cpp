@@ -3,6 +3,8 @@
 
 #include <gtest/gtest.h>
 
+#include <algorithm>
+#include <optional>
 #include <string>
 #include <vector>
 
@@ -36,8 +38,8 @@ struct FakeWriter final : SegmentWriter {
                        const std::optional<media::CodecConfig>& audio) const override {
         return !configured_ || video.has_value() != video_ || audio.has_value() != audio_;
     }
-    void Begin(bool discontinuity) override {
-        log_->calls.push_back(discontinuity ? "begin discontinuity" : "begin");
+    void Begin(uint64_t sequence, bool discontinuity) override {
+        log_->calls.push_back("begin " + std::to_string(sequence) + (discontinuity ? " discontinuity" : ""));
         bytes_.clear();
     }
     base::Status Write(const media::Packet& packet) override {
@@ -100,11 +102,20 @@ protected:
         r_ = std::make_unique<HlsRendition>(o, std::make_unique<FakeWriter>(&log_));
         r_->SetConfigs(Config(media::TrackKind::kVideo, "avc1"), std::nullopt);
     }
-    // One segment of 2 s of 25 fps video, number `n`, from `start`.
+    // One segment of 2 s of 25 fps video, number `n`, from `start`, its
+    // start stamped with the broadcast's history as the Segmenter does.
     void Segment(int64_t n, int64_t start, int frames = 50, bool discontinuity = false) {
         for (int i = 0; i < frames; ++i) {
-            r_->Push(Video(start + i * 3600, i == 0 ? n : -1, 1000, i == 0 && discontinuity),
-                     kWall + (start + i * 3600) / 90);
+            auto p = Video(start + i * 3600, i == 0 ? n : -1, 1000, i == 0 && discontinuity);
+            p.wallclock_ms = kWall + p.dts / 90;
+            if (i == 0) {
+                if (last_start_) longest_ = std::max(longest_, start - *last_start_);
+                last_start_ = start;
+                p.discontinuity_sequence = discontinuities_;
+                p.longest_segment = longest_;
+                discontinuities_ += discontinuity ? 1 : 0;
+            }
+            r_->Push(p);
         }
     }
     std::vector<std::string> Uris() const {
@@ -116,16 +127,19 @@ protected:
     FakeWriter::Log log_;
     HlsRendition::Options options_;
     std::unique_ptr<HlsRendition> r_;
+    std::optional<int64_t> last_start_;
+    int64_t longest_ = 0;
+    int64_t discontinuities_ = 0;
 };
 
 TEST_F(HlsRenditionTest, NothingUntilTheFirstSegmentIsComplete) {
     Make();
-    r_->Push(Video(0), kWall);  // before any stamped start: dropped
+    r_->Push(Video(0));  // before any stamped start: dropped
     EXPECT_EQ(r_->stats().dropped_before_start, 1u);
     Segment(0, 3600);
     EXPECT_FALSE(r_->has_segments());
     EXPECT_FALSE(r_->Segment(0));
-    r_->Push(Video(3600 + 2 * kSecond, 1), kWall);
+    r_->Push(Video(3600 + 2 * kSecond, 1));
     EXPECT_TRUE(r_->has_segments());
     ASSERT_TRUE(r_->Segment(0));
     EXPECT_EQ(r_->Segment(0)->size(), 50 * 1000u);
@@ -150,7 +164,24 @@ TEST_F(HlsRenditionTest, PlaylistTextUsesTheStampedNumbersAndWallClock) {
               "#EXT-X-PROGRAM-DATE-TIME:2026-12-02T20:45:20.123Z\n"
               "#EXTINF:1.800,\n"
               "18.ts\n");
-    EXPECT_EQ(log_.calls, (std::vector<std::string>{"configure v:avc1", "begin", "finish", "begin", "finish", "begin"}));
+    EXPECT_EQ(log_.calls,
+              (std::vector<std::string>{"configure v:avc1", "begin 17", "finish", "begin 18", "finish", "begin 19"}));
+}
+
+TEST_F(HlsRenditionTest, ProgramDateTimeIsTheFirstPacketsReceiveTime) {
+    Make();
+    auto first = Video(0, 0);
+    first.wallclock_ms = kWall;
+    r_->Push(first);
+    auto later = Video(3600);
+    later.wallclock_ms = kWall + 5000;  // only the first packet's counts
+    r_->Push(later);
+    r_->Push(Video(2 * kSecond, 1));  // not dated: no PROGRAM-DATE-TIME
+    r_->Push(Video(4 * kSecond, 2));
+    const auto p = r_->PlaylistModel();
+    ASSERT_EQ(p.segments.size(), 2u);
+    EXPECT_EQ(p.segments[0].program_date_time_ms, kWall);
+    EXPECT_EQ(p.segments[1].program_date_time_ms, std::nullopt);
 }
 
 TEST_F(HlsRenditionTest, WindowSlidesAndGraceSegmentsStayFetchable) {
@@ -170,7 +201,7 @@ TEST_F(HlsRenditionTest, DiscontinuityTagAndSequence) {
     Segment(1, 2 * kSecond, 50, /*discontinuity=*/true);
     Segment(2, 4 * kSecond);
     Segment(3, 6 * kSecond, 50, true);
-    EXPECT_EQ(log_.calls[3], "begin discontinuity");
+    EXPECT_EQ(log_.calls[3], "begin 1 discontinuity");
     auto p = r_->PlaylistModel();
     ASSERT_EQ(p.segments.size(), 2u);
     EXPECT_TRUE(p.segments[0].discontinuity);  // 1
@@ -186,6 +217,22 @@ TEST_F(HlsRenditionTest, DiscontinuityTagAndSequence) {
     EXPECT_NE(r_->Playlist().find("#EXT-X-DISCONTINUITY-SEQUENCE:2\n"), std::string::npos);
 }
 
+TEST_F(HlsRenditionTest, DiscontinuitySequenceAndTargetCoverTheBroadcastBeforeUs) {
+    // The first segment we see says what came before it: 3 discontinuities
+    // and an 8.3 s segment, all before we started.
+    Make(/*window=*/2, /*grace=*/1);
+    auto first = Video(0, 40);
+    first.discontinuity_sequence = 3;
+    first.longest_segment = 8 * kSecond + 30 * 900;
+    r_->Push(first);
+    EXPECT_EQ(r_->target_duration_seconds(), 8);
+    r_->Push(Video(2 * kSecond, 41));
+    const auto p = r_->PlaylistModel();
+    EXPECT_EQ(p.discontinuity_sequence, 3u);
+    EXPECT_EQ(p.target_duration_seconds, 8);
+    EXPECT_NE(r_->Playlist().find("#EXT-X-DISCONTINUITY-SEQUENCE:3\n"), std::string::npos);
+}
+
 TEST_F(HlsRenditionTest, EndOfStreamCompletesTheLastSegmentAndEndsThePlaylist) {
     Make();
     Segment(0, 0);
@@ -197,10 +244,27 @@ TEST_F(HlsRenditionTest, EndOfStreamCompletesTheLastSegmentAndEndsThePlaylist) {
     EXPECT_EQ(p.segments[1].duration, 10 * 3600);  // 9 frame steps + one frame
     EXPECT_TRUE(r_->ended());
     EXPECT_NE(r_->Playlist().find("#EXT-X-ENDLIST\n"), std::string::npos);
-    r_->Push(Video(10 * kSecond, 2), kWall);  // ignored
+    r_->Push(Video(10 * kSecond, 2));  // ignored
     EXPECT_EQ(r_->PlaylistModel().segments.size(), 2u);
     r_->EndOfStream();
     EXPECT_EQ(r_->PlaylistModel().segments.size(), 2u);
+}
+
+TEST_F(HlsRenditionTest, TheLastSegmentsEstimateComesFromItsOwnFrames) {
+    // One rendition saw 25 fps segments before a last segment of a single
+    // frame; another started with that segment. They agree on its duration:
+    // no step measured within it, so the default frame.
+    Make();
+    Segment(0, 0);
+    Segment(1, 2 * kSecond);
+    r_->Push(Video(4 * kSecond, 2));
+    r_->EndOfStream();
+    const auto early = r_->PlaylistModel().segments.back().duration;
+    Make();
+    r_->Push(Video(4 * kSecond, 2));
+    r_->EndOfStream();
+    EXPECT_EQ(r_->PlaylistModel().segments.back().duration, early);
+    EXPECT_EQ(early, 3000);  // 30 fps: no step seen
 }
 
 TEST_F(HlsRenditionTest, EndOfStreamWithoutAnySegment) {
@@ -263,16 +327,23 @@ TEST_F(HlsRenditionTest, AGapInTheNumbersRestartsTheWindow) {
     EXPECT_EQ(p.media_sequence, 5u);
     ASSERT_EQ(p.segments.size(), 1u);
     EXPECT_TRUE(p.segments[0].discontinuity);
+    EXPECT_EQ(p.discontinuity_sequence, 0u);
     EXPECT_TRUE(r_->Segment(0));  // grace
     EXPECT_TRUE(r_->Segment(1));
     EXPECT_EQ(r_->stats().sequence_gaps, 1u);
+    // The discontinuity is ours (the broadcast has none): still counted
+    // when it slides out.
+    for (int n = 7; n < 10; ++n) Segment(n, (n - 2) * 2 * kSecond);
+    p = r_->PlaylistModel();
+    EXPECT_EQ(p.media_sequence, 6u);
+    EXPECT_EQ(p.discontinuity_sequence, 1u);
 }
 
 TEST_F(HlsRenditionTest, StaleStampsAreIgnored) {
     Make();
     Segment(3, 0);
-    r_->Push(Video(2 * kSecond, 3), kWall);  // the same number again
-    r_->Push(Video(2 * kSecond + 3600, 2), kWall);
+    r_->Push(Video(2 * kSecond, 3));  // the same number again
+    r_->Push(Video(2 * kSecond + 3600, 2));
     EXPECT_EQ(r_->stats().ignored_stamps, 2u);
     Segment(4, 4 * kSecond);
     EXPECT_EQ(Uris(), (std::vector<std::string>{"3.ts"}));
@@ -298,12 +369,61 @@ TEST_F(HlsRenditionTest, Bitrates) {
     Segment(0, 0, 50);  // 50 kB in 2 s: 200 kb/s
     Segment(1, 2 * kSecond, 25);  // 25 kB in 1 s: 200 kb/s
     Segment(2, 3 * kSecond, 10);  // 10 kB in 0.4 s: 200 kb/s
-    r_->Push(Video(3 * kSecond + 36000, 3, 4000), kWall);
-    for (int i = 1; i < 50; ++i) r_->Push(Video(3 * kSecond + 36000 + i * 3600), kWall);
-    r_->Push(Video(3 * kSecond + 36000 + 2 * kSecond, 4), kWall);  // 53 kB in 2 s: 212 kb/s
+    r_->Push(Video(3 * kSecond + 36000, 3, 4000));
+    for (int i = 1; i < 50; ++i) r_->Push(Video(3 * kSecond + 36000 + i * 3600));
+    r_->Push(Video(3 * kSecond + 36000 + 2 * kSecond, 4));  // 53 kB in 2 s: 212 kb/s
     EXPECT_EQ(r_->peak_bitrate(), 212000u);
     // Listed: 1, 2, 3: 88 kB in 3.4 s.
     EXPECT_EQ(r_->average_bitrate(), 88000u * 8 * 10 / 34);
+}
+
+TEST_F(HlsRenditionTest, VariantIsAFunctionOfTheListedSegments) {
+    Make(/*window=*/3);
+    auto video = Config(media::TrackKind::kVideo, "avc0");
+    video.width = 1280;
+    video.height = 720;
+    video.codec_string = "avc1.64001f";
+    r_->SetConfigs(video, std::nullopt);
+    EXPECT_EQ(r_->VariantModel().frame_rate, 0);  // nothing listed
+    // 25 fps, then 30 fps (3000 ticks a frame, 60 frames in 2 s).
+    for (int n = 0; n < 3; ++n) Segment(n, n * 2 * kSecond);
+    auto v = r_->VariantModel();
+    EXPECT_EQ(v.frame_rate, 25);  // 0, 1 listed
+    auto thirty = [&](int64_t n) {
+        for (int i = 0; i < 60; ++i) r_->Push(Video(n * 2 * kSecond + i * 3000, i == 0 ? n : -1));
+    };
+    thirty(3);
+    v = r_->VariantModel();
+    EXPECT_EQ(v.frame_rate, 25);  // 0, 1, 2 listed: 150 frames in 6 s
+    thirty(4);
+    EXPECT_NEAR(r_->VariantModel().frame_rate, 26.667, 1e-9);  // 1, 2, 3: 160 frames in 6 s
+    // New parameter sets apply to the open segment (4) at once, and show
+    // once it is listed.
+    auto bigger = video;
+    bigger.extradata = base::SharedBuffer::Copy(std::string_view("avc2"));
+    bigger.width = 1920;
+    bigger.height = 1080;
+    bigger.codec_string = "avc1.640028";
+    r_->SetConfigs(bigger, std::nullopt);
+    EXPECT_EQ(r_->VariantModel().width, 1280);  // 1, 2, 3 listed
+    thirty(5);
+    thirty(6);
+    v = r_->VariantModel();
+    EXPECT_EQ(v.frame_rate, 30);  // 3, 4, 5: 180 frames in 6 s, whatever came before
+    EXPECT_EQ(v.width, 1920);
+    EXPECT_EQ(v.height, 1080);
+    EXPECT_EQ(v.codecs, (std::vector<std::string>{"avc1.640028"}));
+    EXPECT_EQ(v.bandwidth, r_->peak_bitrate());
+    EXPECT_EQ(v.average_bandwidth, r_->average_bitrate());
+    EXPECT_TRUE(v.uri.empty());
+    // At the end, the last segment's duration is an estimate (here to the
+    // audio after the last frame, plus a frame): left out.
+    r_->SetConfigs(bigger, Config(media::TrackKind::kAudio, "aac1"));
+    for (int i = 0; i < 30; ++i) r_->Push(Video(7 * 2 * kSecond + i * 3000, i == 0 ? 7 : -1));
+    r_->Push(Audio(7 * 2 * kSecond + 29 * 3000 + 2500));
+    r_->EndOfStream();
+    ASSERT_EQ(r_->PlaylistModel().segments.back().duration, 29 * 3000 + 2500 + 3000);
+    EXPECT_EQ(r_->VariantModel().frame_rate, 30);
 }
 
 TEST_F(HlsRenditionTest, NewTracksWaitForTheNextSegmentNewParameterSetsDoNot) {
@@ -312,24 +432,24 @@ TEST_F(HlsRenditionTest, NewTracksWaitForTheNextSegmentNewParameterSetsDoNot) {
     // An audio track appears mid-segment: its packets are refused until the
     // next segment, which is written with the new tracks.
     r_->SetConfigs(Config(media::TrackKind::kVideo, "avc1"), Config(media::TrackKind::kAudio, "aac1"));
-    r_->Push(Audio(10 * 3600), kWall);
+    r_->Push(Audio(10 * 3600));
     EXPECT_EQ(r_->stats().write_errors, 1u);
     Segment(1, 2 * kSecond, 10);
-    r_->Push(Audio(2 * kSecond + 100), kWall);
+    r_->Push(Audio(2 * kSecond + 100));
     EXPECT_EQ(r_->stats().write_errors, 1u);
     // A new avcC for the same tracks applies at once.
     r_->SetConfigs(Config(media::TrackKind::kVideo, "avc2"), Config(media::TrackKind::kAudio, "aac1"));
     // The same configs again change nothing.
     r_->SetConfigs(Config(media::TrackKind::kVideo, "avc2"), Config(media::TrackKind::kAudio, "aac1"));
-    EXPECT_EQ(log_.calls, (std::vector<std::string>{"configure v:avc1", "begin", "finish", "configure v:avc1 a:aac1",
-                                                    "begin", "configure v:avc2 a:aac1"}));
+    EXPECT_EQ(log_.calls, (std::vector<std::string>{"configure v:avc1", "begin 0", "finish", "configure v:avc1 a:aac1",
+                                                    "begin 1", "configure v:avc2 a:aac1"}));
 }
 
 TEST_F(HlsRenditionTest, AudioOnlyEndOfStreamUsesTheAudioFrameDuration) {
     HlsRendition::Options o;
     r_ = std::make_unique<HlsRendition>(o, std::make_unique<FakeWriter>(&log_));
     r_->SetConfigs(std::nullopt, Config(media::TrackKind::kAudio, "aac1"));
-    r_->Push(Audio(0, 0), kWall);
+    r_->Push(Audio(0, 0));
     r_->EndOfStream();
     // One frame and no step seen: 1024 samples at 48 kHz.
     EXPECT_EQ(r_->PlaylistModel().segments.at(0).duration, 1920);

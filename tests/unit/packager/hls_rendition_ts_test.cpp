@@ -35,7 +35,8 @@ Fed Feed(HlsRendition& r, int repeats) {
     for (auto p : test::SamplePackets(repeats)) {
         (void)seg.Stamp(p);
         if (p.segment_start >= 0) fed.starts.push_back(p.segment_start);
-        r.Push(p, 1796244318123 + p.dts / 90);
+        p.wallclock_ms = 1796244318123 + p.dts / 90;
+        r.Push(p);
         fed.packets.push_back(p);
     }
     return fed;
@@ -72,10 +73,14 @@ TEST(HlsRenditionTs, EverySegmentStartsWithTablesAndAKeyframe) {
         ASSERT_GE(ts.size(), 3u);
         EXPECT_EQ(ts[0].pid, 0);
         EXPECT_EQ(ts[1].pid, 0x1000);
+        EXPECT_EQ(ts[0].cc, n & 0x0F);  // the tables count by the segment number
+        EXPECT_EQ(ts[1].cc, n & 0x0F);
         EXPECT_EQ(ts[2].pid, 0x100);
         EXPECT_TRUE(ts[2].pusi);
         EXPECT_TRUE(ts[2].random_access);
         EXPECT_TRUE(ts[2].pcr);
+        EXPECT_TRUE(ts[2].discontinuity);  // counters and PCR restart
+        EXPECT_EQ(ts[2].cc, 0);
         const auto video = test::ParsePes(ts, 0x100);
         ASSERT_EQ(video.size(), 10u);
         EXPECT_EQ(video[0].dts.value_or(video[0].pts), static_cast<int64_t>(n) * kTarget + kOffset);
@@ -115,6 +120,7 @@ TEST_F(HlsRenditionFfprobe, SegmentsDecodeAloneAndConcatenated) {
     }
     const auto path = test::WriteTempFile("onair_rendition_all.ts", all);
     EXPECT_EQ(test::RunCommand("ffmpeg -v error -i '" + path + "' -f null -"), "");
+    EXPECT_EQ(test::ContinuityComplaints(path), "");
     std::string errors;
     const auto probed = test::ProbePackets(path, &errors);
     EXPECT_EQ(errors, "");
@@ -149,7 +155,7 @@ TEST_F(HlsRenditionFfprobe, DiscontinuityWithNewTracksBumpsThePmt) {
         }
         if (switched && p.kind == media::TrackKind::kAudio) continue;
         (void)seg.Stamp(p);
-        r.Push(p, 0);
+        r.Push(p);
     }
     r.EndOfStream();
     const auto playlist = r.PlaylistModel();
@@ -160,7 +166,7 @@ TEST_F(HlsRenditionFfprobe, DiscontinuityWithNewTracksBumpsThePmt) {
     const auto first = test::ParseTs(r.Segment(0)->span());
     const auto second = test::ParseTs(r.Segment(1)->span());
     EXPECT_EQ((first[1].payload[6] >> 1) & 0x1F, 0);   // PMT version 0: video + audio
-    EXPECT_EQ((second[1].payload[6] >> 1) & 0x1F, 1);  // version 1: video only
+    EXPECT_EQ((second[1].payload[6] >> 1) & 0x1F, 1);  // version 1: video only (Muxer::PmtVersionFor)
     EXPECT_TRUE(test::ParsePes(second, 0x101).empty());
     const auto path = test::WriteTempFile("onair_rendition_disc.ts",
                                           Bytes(r.Segment(1)->span().begin(), r.Segment(1)->span().end()));

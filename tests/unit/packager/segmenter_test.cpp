@@ -230,8 +230,40 @@ TEST(Segmenter, StampOverwritesWhatThePacketCarried) {
     s.Stamp(k0);
     auto p = Video(3000, false);
     p.segment_start = 7;
+    p.discontinuity_sequence = 7;
+    p.longest_segment = 7;
     s.Stamp(p);
     EXPECT_EQ(p.segment_start, -1);
+    EXPECT_EQ(p.discontinuity_sequence, 0);
+    EXPECT_EQ(p.longest_segment, 0);
+}
+
+TEST(Segmenter, EachStartCarriesTheDiscontinuitiesAndLongestSegmentBeforeIt) {
+    auto s = VideoSegmenter();
+    struct Start {
+        int64_t dts;
+        bool discontinuity;
+        int64_t segment, discontinuities_before, longest_before;
+    };
+    const Start starts[] = {
+        {0, false, 0, 0, 0},
+        {2 * kSecond, false, 1, 0, 2 * kSecond},
+        {10 * kSecond, true, 2, 0, 8 * kSecond},  // an 8 s GOP, then a takeover
+        {12 * kSecond, false, 3, 1, 8 * kSecond},
+        {13 * kSecond, true, 4, 1, 8 * kSecond},  // a republish a second later
+        {15 * kSecond, false, 5, 2, 8 * kSecond},
+    };
+    for (const auto& e : starts) {
+        auto k = Video(e.dts, true, e.discontinuity);
+        s.Stamp(k);
+        EXPECT_EQ(k.segment_start, e.segment);
+        EXPECT_EQ(k.discontinuity_sequence, e.discontinuities_before) << e.segment;
+        EXPECT_EQ(k.longest_segment, e.longest_before) << e.segment;
+        auto between = Video(e.dts + 3000, false);
+        s.Stamp(between);
+        EXPECT_EQ(between.discontinuity_sequence, 0);  // only starts carry them
+        EXPECT_EQ(between.longest_segment, 0);
+    }
 }
 
 TEST(Segmenter, IsDeterministic) {

@@ -4,6 +4,7 @@
 #include <gtest/gtest.h>
 
 #include "onair/router/player_queue.h"
+#include "onair/runtime/wall_clock.h"
 
 namespace onair::router {
 namespace {
@@ -97,6 +98,34 @@ TEST(StreamHub, LatePlayerStartsAtGopCacheWithConfigFirst) {
     auto packets = rec->Packets();
     ASSERT_EQ(packets.size(), 15u);
     EXPECT_TRUE(packets[0].keyframe);
+}
+
+TEST(StreamHub, PacketsAreDatedOnceWhenPushed) {
+    StreamHub hub(BroadcastOptions{});
+    const uint64_t a = hub.NextPublisherId();
+    auto g = hub.StartPublish("studio", a, [] {});
+    g.broadcast->SetVideoConfig(a, H264Config());
+    auto live = std::make_shared<Recorder>();
+    g.broadcast->Subscribe(live, false);
+    const int64_t before = runtime::WallClockMs();
+    for (int i = 0; i < 3; ++i) g.broadcast->Push(a, Video(i == 0, i * 33));
+    const int64_t after = runtime::WallClockMs();
+    auto dated = Video(false, 99);
+    dated.wallclock_ms = 1234;  // dated upstream already: kept
+    g.broadcast->Push(a, dated);
+    const auto packets = live->Packets();
+    ASSERT_EQ(packets.size(), 4u);
+    for (size_t i = 0; i < 3; ++i) {
+        EXPECT_GE(packets[i].wallclock_ms, before);
+        EXPECT_LE(packets[i].wallclock_ms, after);
+    }
+    EXPECT_EQ(packets[3].wallclock_ms, 1234);
+    // A late subscriber gets the GOP cache with the same dates, not its own.
+    auto late = std::make_shared<Recorder>();
+    g.broadcast->Subscribe(late, true);
+    const auto cached = late->Packets();
+    ASSERT_EQ(cached.size(), 4u);
+    for (size_t i = 0; i < cached.size(); ++i) EXPECT_EQ(cached[i].wallclock_ms, packets[i].wallclock_ms) << i;
 }
 
 TEST(StreamHub, ListenersSeeStartAndEnd) {

@@ -17,15 +17,6 @@ constexpr size_t kMaxAdtsFrame = 0x1FFF;  // 13-bit aac_frame_length, header inc
 // RTMP carries milliseconds: a frame's timestamp is up to 1 ms off its exact
 // place; 2 ms still counts as "follows the previous frame".
 constexpr int64_t kAudioJitterTicks = 180;
-
-bool SameStreams(const Pmt& a, const Pmt& b) {
-    if (a.pcr_pid != b.pcr_pid || a.streams.size() != b.streams.size()) return false;
-    for (size_t i = 0; i < a.streams.size(); ++i) {
-        if (a.streams[i].pid != b.streams[i].pid || a.streams[i].stream_type != b.streams[i].stream_type)
-            return false;
-    }
-    return true;
-}
 }  // namespace
 
 Muxer::Muxer(const MuxerOptions& options) : options_(options) {
@@ -69,14 +60,11 @@ base::Status Muxer::Configure(const std::optional<media::CodecConfig>& video,
         audio_batch_bytes_ = 0;
     }
 
-    Pmt next = pmt_;
-    next.streams.clear();
-    if (video_.configured) next.streams.push_back({kStreamTypeH264, video_.pid});
-    if (audio_.configured) next.streams.push_back({kStreamTypeAacAdts, audio_.pid});
-    next.pcr_pid = video_.configured ? video_.pid : audio_.configured ? audio_.pid : kNullPid;
-    if (pmt_valid_ && !SameStreams(pmt_, next)) next.version = static_cast<uint8_t>((pmt_.version + 1) & 0x1F);
-    pmt_ = std::move(next);
-    pmt_valid_ = true;
+    pmt_.streams.clear();
+    if (video_.configured) pmt_.streams.push_back({kStreamTypeH264, video_.pid});
+    if (audio_.configured) pmt_.streams.push_back({kStreamTypeAacAdts, audio_.pid});
+    pmt_.pcr_pid = video_.configured ? video_.pid : audio_.configured ? audio_.pid : kNullPid;
+    pmt_.version = PmtVersionFor(video_.configured, audio_.configured);
 
     if (!problems.empty()) {
         problems.resize(problems.size() - 2);
@@ -85,17 +73,23 @@ base::Status Muxer::Configure(const std::optional<media::CodecConfig>& video,
     return base::Status::Ok();
 }
 
-void Muxer::WriteTables(std::vector<uint8_t>& out) {
+void Muxer::BeginSegment(uint64_t sequence, std::vector<uint8_t>& out) {
+    for (Stream* s : {&video_, &audio_}) {
+        s->continuity_counter = 0;
+        s->first_in_segment = true;
+    }
+    last_pcr_.reset();
+    pcr_pending_ = true;
+    // One PAT and one PMT per segment: numbered by the segment, they count
+    // on from one segment to the next.
+    const auto table_cc = static_cast<uint8_t>(sequence & 0x0F);
     std::vector<uint8_t> section;
     section.reserve(64);
     WritePatSection(pat_, section);
-    WriteSectionPacket(kPatPid, pat_cc_, section, out);
-    pat_cc_ = (pat_cc_ + 1) & 0x0F;
+    WriteSectionPacket(kPatPid, table_cc, section, out);
     section.clear();
     WritePmtSection(pmt_, section);
-    WriteSectionPacket(options_.pmt_pid, pmt_cc_, section, out);
-    pmt_cc_ = (pmt_cc_ + 1) & 0x0F;
-    pcr_pending_ = true;
+    WriteSectionPacket(options_.pmt_pid, table_cc, section, out);
 }
 
 base::Status Muxer::Write(const media::Packet& packet, std::vector<uint8_t>& out) {
@@ -183,27 +177,22 @@ void Muxer::Flush(std::vector<uint8_t>& out) {
 
 void Muxer::WritePes(Stream& stream, bool random_access, bool force_pcr, int64_t dts, std::vector<uint8_t>& out) {
     std::optional<int64_t> pcr;
-    bool new_time_base = false;
     if (pmt_.pcr_pid != kNullPid) {
         const int64_t delay =
             std::clamp<int64_t>(options_.pcr_delay, 0, std::max<int64_t>(options_.timestamp_offset, 0));
         int64_t candidate = std::max<int64_t>(dts - delay, 0);
-        if (last_pcr_ && candidate < *last_pcr_) {
-            // Interleaving puts a slightly older DTS after a newer one: the
-            // PCR holds. After a discontinuity it restarts instead.
-            if (pcr_rebase_allowed_) new_time_base = true;
-            else candidate = *last_pcr_;
-        }
+        // Interleaving puts a slightly older DTS after a newer one: the PCR
+        // holds. (At a segment start it restarts: see BeginSegment.)
+        if (last_pcr_ && candidate < *last_pcr_) candidate = *last_pcr_;
         const bool on_pcr_pid = stream.pid == pmt_.pcr_pid;
-        const bool late = !last_pcr_ || new_time_base || candidate - *last_pcr_ >= options_.pcr_interval;
+        const bool late = !last_pcr_ || candidate - *last_pcr_ >= options_.pcr_interval;
         if (on_pcr_pid ? (late || force_pcr || pcr_pending_) : late) {
             last_pcr_ = candidate;
-            pcr_rebase_allowed_ = false;
             if (on_pcr_pid) {
                 pcr = candidate;
                 pcr_pending_ = false;
             } else {
-                WritePcrOnlyPacket(candidate, new_time_base, out);
+                WritePcrOnlyPacket(candidate, out);
             }
         }
     }
@@ -212,7 +201,10 @@ void Muxer::WritePes(Stream& stream, bool random_access, bool force_pcr, int64_t
     fields.payload_unit_start = true;
     fields.random_access = random_access;
     fields.pcr = pcr;
-    fields.discontinuity = pcr.has_value() && new_time_base;
+    // The segment's first packet on this PID: the counter restarted (and on
+    // the PCR PID, with the PCR it carries, a new time base starts).
+    fields.discontinuity = stream.first_in_segment;
+    stream.first_in_segment = false;
     while (!chain_.empty()) {
         fields.continuity_counter = stream.continuity_counter;
         WritePacket(fields, chain_, out);
@@ -225,14 +217,16 @@ void Muxer::WritePes(Stream& stream, bool random_access, bool force_pcr, int64_t
     chain_.Clear();
 }
 
-void Muxer::WritePcrOnlyPacket(int64_t pcr, bool discontinuity, std::vector<uint8_t>& out) {
-    const Stream& carrier = video_.configured && video_.pid == pmt_.pcr_pid ? video_ : audio_;
+void Muxer::WritePcrOnlyPacket(int64_t pcr, std::vector<uint8_t>& out) {
+    Stream& carrier = video_.configured && video_.pid == pmt_.pcr_pid ? video_ : audio_;
     PacketFields fields;
     fields.pid = pmt_.pcr_pid;
-    // No payload, so the continuity counter repeats the last one sent.
+    // No payload, so the continuity counter repeats the last one sent (15
+    // before the segment's first, which then counts on to 0).
     fields.continuity_counter = static_cast<uint8_t>((carrier.continuity_counter + 15) & 0x0F);
     fields.pcr = pcr;
-    fields.discontinuity = discontinuity;
+    fields.discontinuity = carrier.first_in_segment;
+    carrier.first_in_segment = false;
     PayloadChain empty;
     WritePacket(fields, empty, out);
 }

@@ -54,11 +54,25 @@ struct MuxerOptions {
 ///
 /// Sans I/O: every call appends whole 188-byte packets to the caller's
 /// vector. Payload bytes are copied once, from the packets' buffers into
-/// that vector. Continuity counters run per PID across segments, so
-/// consecutive segments form one valid transport stream; a new stream set
-/// (Configure) bumps the PMT version.
+/// that vector.
 ///
-/// A segment is: WriteTables(), Write() for each packet, Flush().
+/// A segment is: BeginSegment(), Write() for each packet, Flush(). Its bytes
+/// are a function of its number, the configured streams and its packets
+/// only, never of the segments muxed before it, so packagers that started
+/// at different segments write identical bytes:
+///  - the continuity counters of the elementary streams restart at 0, and
+///    the first TS packet of each elementary stream PID in the segment sets
+///    the discontinuity_indicator (ISO/IEC 13818-1 2.4.3.5: the counter may
+///    be discontinuous there), so consecutive segments still concatenate
+///    into a stream that readers accept without a continuity error;
+///  - the PAT's and PMT's continuity counter (one packet each per segment)
+///    is the segment number mod 16: continuous across consecutive segments
+///    and still a function of the segment;
+///  - the PCR restarts from the segment's first PES: on the PCR PID the
+///    discontinuity_indicator also says that this PCR starts a new time
+///    base, so a PCR below the previous segment's last one is legal;
+///  - the PMT version is a function of the stream set (PmtVersionFor), so
+///    it differs whenever the streams differ.
 /// Not thread-safe.
 class Muxer {
 public:
@@ -76,12 +90,20 @@ public:
     bool has_video() const { return video_.configured; }
     bool has_audio() const { return audio_.configured; }
     uint8_t pmt_version() const { return pmt_.version; }
+    /// The PMT version of a stream set: 0 video and audio, 1 video only,
+    /// 2 audio only, 3 none. Not a counter of changes (that would depend on
+    /// what the muxer saw before), but distinct for each set, so a change
+    /// of streams is still a change of version.
+    static uint8_t PmtVersionFor(bool video, bool audio) {
+        return static_cast<uint8_t>((video ? 0 : 2) + (audio ? 0 : 1));
+    }
     /// The PID carrying the PCR (video if present, else audio; 0x1FFF none).
     uint16_t pcr_pid() const { return pmt_.pcr_pid; }
 
-    /// Writes the PAT and the PMT (the start of every segment). The next
-    /// PES on the PCR PID carries a PCR.
-    void WriteTables(std::vector<uint8_t>& out);
+    /// Starts segment number `sequence` (Flush() the previous one first):
+    /// restarts the continuity counters and the PCR (see above) and writes
+    /// the PAT and the PMT. The next PES on the PCR PID carries a PCR.
+    void BeginSegment(uint64_t sequence, std::vector<uint8_t>& out);
 
     /// Muxes one packet. Audio may stay in the bundle until a later call or
     /// Flush(). Errors (no such stream configured, malformed access unit,
@@ -91,18 +113,13 @@ public:
     /// Writes the pending audio bundle, if any.
     void Flush(std::vector<uint8_t>& out);
 
-    /// The timestamps that follow may not continue the previous ones (a
-    /// takeover from another encoder). If the next PCR would go backwards,
-    /// it is written as is with the discontinuity_indicator set (a new time
-    /// base) instead of being held at the last PCR.
-    void MarkDiscontinuity() { pcr_rebase_allowed_ = true; }
-
 private:
     struct Stream {
         bool configured = false;
         uint16_t pid = 0;
         uint8_t stream_id = 0;
-        uint8_t continuity_counter = 0;
+        uint8_t continuity_counter = 0;  // of the next packet with payload
+        bool first_in_segment = true;     // the next packet sets discontinuity_indicator
     };
     struct AudioFrame {
         std::array<uint8_t, 7> adts;
@@ -113,14 +130,11 @@ private:
     base::Status WriteAudio(const media::Packet& packet, std::vector<uint8_t>& out);
     /// Cuts chain_ (one PES) into packets on `stream`, deciding the PCR.
     void WritePes(Stream& stream, bool random_access, bool force_pcr, int64_t dts, std::vector<uint8_t>& out);
-    void WritePcrOnlyPacket(int64_t pcr, bool discontinuity, std::vector<uint8_t>& out);
+    void WritePcrOnlyPacket(int64_t pcr, std::vector<uint8_t>& out);
 
     const MuxerOptions options_;
     Pat pat_;
     Pmt pmt_;
-    bool pmt_valid_ = false;
-    uint8_t pat_cc_ = 0;
-    uint8_t pmt_cc_ = 0;
     Stream video_;
     Stream audio_;
     H264AnnexB annexb_;
@@ -132,9 +146,8 @@ private:
     int64_t audio_batch_dts_ = 0;
     int64_t audio_last_pts_ = 0;
 
-    std::optional<int64_t> last_pcr_;  // unwrapped 90 kHz
-    bool pcr_pending_ = true;          // set by WriteTables
-    bool pcr_rebase_allowed_ = false;  // set by MarkDiscontinuity
+    std::optional<int64_t> last_pcr_;  // unwrapped 90 kHz, in this segment
+    bool pcr_pending_ = true;          // set by BeginSegment
     PayloadChain chain_;               // the PES being written, reused
 };
 

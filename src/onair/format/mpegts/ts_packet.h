@@ -33,8 +33,9 @@ struct PacketFields {
     bool payload_unit_start = false;
     uint8_t continuity_counter = 0;  // 4 bits; counts packets with payload per PID
     bool random_access = false;     // random_access_indicator (adaptation field)
-    /// discontinuity_indicator (adaptation field): on the PCR PID, this
-    /// packet's PCR starts a new time base.
+    /// discontinuity_indicator (adaptation field): the continuity counter
+    /// may be discontinuous at this packet; on the PCR PID, the PCR of this
+    /// packet also starts a new time base.
     bool discontinuity = false;
     /// program_clock_reference_base in 90 kHz ticks (wrapped to 33 bits);
     /// the 27 MHz extension is always 0.

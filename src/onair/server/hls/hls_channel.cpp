@@ -1,8 +1,6 @@
 // SPDX-License-Identifier: Apache-2.0
 #include "onair/server/hls/hls_channel.h"
 
-#include <cmath>
-
 #include "onair/format/hls/multivariant_playlist.h"
 #include "onair/runtime/wall_clock.h"
 
@@ -39,15 +37,15 @@ void HlsChannel::OnItem(const router::StreamItem& item) {
         case Kind::kMetadata:
             break;
         case Kind::kPacket:
-            if (item.packet.kind == media::TrackKind::kVideo) {
-                if (first_video_dts_ < 0 || item.packet.discontinuity) {
-                    first_video_dts_ = item.packet.dts;
-                    video_frames_ = 0;
-                }
-                last_video_dts_ = item.packet.dts;
-                ++video_frames_;
+            if (item.packet.wallclock_ms == 0 && item.packet.segment_start >= 0) {
+                // Not dated upstream: the segment is dated when we see it
+                // (packagers that see it at other times disagree).
+                media::Packet dated = item.packet;
+                dated.wallclock_ms = WallClockMs();
+                source_.Push(dated);
+            } else {
+                source_.Push(item.packet);
             }
-            source_.Push(item.packet, WallClockMs());
             break;
         case Kind::kEnd:
             source_.EndOfStream();
@@ -59,21 +57,10 @@ void HlsChannel::OnItem(const router::StreamItem& item) {
 std::optional<std::string> HlsChannel::MultivariantPlaylist() const {
     std::lock_guard lock(mu_);
     if (!source_.has_segments()) return std::nullopt;
-    format::hls::Variant v;
+    // Like the media playlist, a function of the listed segments: edges
+    // that list the same segments serve the same text.
+    format::hls::Variant v = source_.VariantModel();
     v.uri = "src/index.m3u8";
-    v.bandwidth = source_.peak_bitrate();
-    v.average_bandwidth = source_.average_bitrate();
-    if (video_) {
-        v.width = video_->width;
-        v.height = video_->height;
-        if (video_frames_ > 1 && last_video_dts_ > first_video_dts_) {
-            const double fps = static_cast<double>(video_frames_ - 1) * 90000.0 /
-                               static_cast<double>(last_video_dts_ - first_video_dts_);
-            v.frame_rate = std::round(fps * 1000.0) / 1000.0;
-        }
-        v.codecs.push_back(video_->codec_string);
-    }
-    if (audio_) v.codecs.push_back(audio_->codec_string);
     format::hls::MultivariantPlaylist playlist;
     playlist.variants.push_back(std::move(v));
     return format::hls::WriteMultivariantPlaylist(playlist);

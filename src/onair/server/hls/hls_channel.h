@@ -45,10 +45,6 @@ private:
     std::optional<media::CodecConfig> video_;
     std::optional<media::CodecConfig> audio_;
     bool ended_ = false;
-    // Frame rate as measured from the video timestamps.
-    int64_t first_video_dts_ = -1;
-    int64_t last_video_dts_ = -1;
-    uint64_t video_frames_ = 0;
 };
 
 }  // namespace onair::server::hls

@@ -37,6 +37,15 @@ inline std::string WriteTempFile(const std::string& name, const std::vector<uint
     return path;
 }
 
+/// What ffmpeg, reading `path` as one stream (as its HLS reader reads a
+/// playlist's segments) at debug level, says about continuity counters or
+/// corrupt packets: empty when there is nothing to say. (At -v error it
+/// would not say it: "Continuity check failed" is a debug line and "Packet
+/// corrupt" a warning.)
+inline std::string ContinuityComplaints(const std::string& path) {
+    return RunCommand("ffmpeg -nostdin -v debug -i '" + path + "' -f null - 2>&1 | grep -iE 'continuity|corrupt' || true");
+}
+
 struct ProbedPacket {
     std::string type;  // "video", "audio"
     int64_t pts = -1;

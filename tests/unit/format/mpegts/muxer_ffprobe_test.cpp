@@ -16,8 +16,8 @@ using Bytes = std::vector<uint8_t>;
 
 constexpr int64_t kOffset = 126000;
 
-// Muxes `repeats` copies of the sample, with PAT/PMT before every keyframe
-// as at segment starts (segments concatenated, as a player appends them).
+// Muxes `repeats` copies of the sample, a segment at every keyframe
+// (segments concatenated, as a player appends them).
 Bytes MuxSample(int repeats, bool with_video, bool with_audio) {
     Muxer m;
     EXPECT_TRUE(m.Configure(with_video ? std::optional(test::SampleVideoConfig()) : std::nullopt,
@@ -25,12 +25,13 @@ Bytes MuxSample(int repeats, bool with_video, bool with_audio) {
                     .ok());
     Bytes out;
     bool first = true;
+    uint64_t sequence = 0;
     for (const auto& p : test::SamplePackets(repeats)) {
         const bool video = p.kind == media::TrackKind::kVideo;
         if ((video && !with_video) || (!video && !with_audio)) continue;
         if (first || (video && p.keyframe)) {
             m.Flush(out);
-            m.WriteTables(out);
+            m.BeginSegment(sequence++, out);
             first = false;
         }
         EXPECT_TRUE(m.Write(p, out).ok());
@@ -78,6 +79,16 @@ TEST_F(MuxerFfprobeTest, DecodesWithoutErrors) {
                                          "stream=nb_read_frames,width,height -of csv=p=0 '" + path + "'");
     // (ffprobe lists the stream once more under its program.)
     EXPECT_EQ(frames.substr(0, 9), "32,32,20\n");
+}
+
+TEST_F(MuxerFfprobeTest, SegmentBoundariesAreNoContinuityErrors) {
+    // Every segment restarts its continuity counters behind a
+    // discontinuity_indicator: ffmpeg must neither complain nor flag
+    // packets corrupt, with or without video (the PCR PID).
+    for (auto [video, audio] : {std::pair{true, true}, std::pair{true, false}, std::pair{false, true}}) {
+        const auto path = test::WriteTempFile("onair_muxer_cc.ts", MuxSample(3, video, audio));
+        EXPECT_EQ(test::ContinuityComplaints(path), "") << video << audio;
+    }
 }
 
 TEST_F(MuxerFfprobeTest, AudioOnly) {

@@ -3,6 +3,7 @@
 
 #include <gtest/gtest.h>
 
+#include <map>
 #include <vector>
 
 #include "onair/format/mpegts/psi.h"
@@ -51,7 +52,7 @@ TEST(Muxer, TablesForVideoAndAudioMatchFfmpeg) {
     Muxer m;
     ASSERT_TRUE(m.Configure(SampleVideoConfig(), SampleAudioConfig()).ok());
     Bytes out;
-    m.WriteTables(out);
+    m.BeginSegment(0, out);
     ASSERT_EQ(out.size(), 2 * kPacketSize);
     const Bytes pat_head{0x47, 0x40, 0x00, 0x10, 0x00, 0x00, 0xB0, 0x0D, 0x00, 0x01, 0xC1,
                          0x00, 0x00, 0x00, 0x01, 0xF0, 0x00, 0x2A, 0xB1, 0x04, 0xB2};
@@ -60,11 +61,15 @@ TEST(Muxer, TablesForVideoAndAudioMatchFfmpeg) {
     EXPECT_EQ(Bytes(out.begin(), out.begin() + 21), pat_head);
     EXPECT_EQ(Bytes(out.begin() + 188, out.begin() + 188 + 31), pmt_head);
     EXPECT_EQ(m.pcr_pid(), 0x100);
-    // The next tables continue the continuity counters.
-    out.clear();
-    m.WriteTables(out);
-    EXPECT_EQ(out[3], 0x11);
-    EXPECT_EQ(out[188 + 3], 0x11);
+    // The tables' continuity counter is the segment number mod 16.
+    for (uint64_t seq : {1, 17, 46}) {
+        out.clear();
+        m.BeginSegment(seq, out);
+        EXPECT_EQ(out[3], 0x10 | (seq & 0x0F)) << seq;
+        EXPECT_EQ(out[188 + 3], 0x10 | (seq & 0x0F)) << seq;
+        EXPECT_EQ(Bytes(out.begin() + 4, out.begin() + 21), Bytes(pat_head.begin() + 4, pat_head.end()));
+        EXPECT_EQ(Bytes(out.begin() + 188 + 4, out.begin() + 188 + 31), Bytes(pmt_head.begin() + 4, pmt_head.end()));
+    }
 }
 
 TEST(Muxer, AudioOnlyPutsThePcrOnTheAudioPid) {
@@ -73,7 +78,7 @@ TEST(Muxer, AudioOnlyPutsThePcrOnTheAudioPid) {
     EXPECT_FALSE(m.has_video());
     EXPECT_EQ(m.pcr_pid(), 0x101);
     Bytes out;
-    m.WriteTables(out);
+    m.BeginSegment(0, out);
     ASSERT_TRUE(m.Write(Audio(0), out).ok());
     m.Flush(out);
     const auto packets = ParseTs(out);
@@ -96,7 +101,7 @@ TEST(Muxer, KeyframePesCarriesRaiPcrAndParameterSets) {
     Muxer m;
     ASSERT_TRUE(m.Configure(SampleVideoConfig(), std::nullopt).ok());
     Bytes out;
-    m.WriteTables(out);
+    m.BeginSegment(0, out);
     ASSERT_TRUE(m.Write(Video(1000, 4600, true), out).ok());
     ASSERT_TRUE(m.Write(Video(4600, 4600, false), out).ok());
     const auto pes = Pes(out, 0x100);
@@ -125,7 +130,7 @@ TEST(Muxer, PcrIntervalOnHighFrameRates) {
     Muxer m;
     ASSERT_TRUE(m.Configure(SampleVideoConfig(), std::nullopt).ok());
     Bytes out;
-    m.WriteTables(out);
+    m.BeginSegment(0, out);
     for (int i = 0; i < 12; ++i) {
         ASSERT_TRUE(m.Write(Video(i * 1500, i * 1500, i == 0), out).ok());  // 60 fps
     }
@@ -143,7 +148,7 @@ TEST(Muxer, PcrOnlyPacketsWhenTheVideoIsSparse) {
     Muxer m;
     ASSERT_TRUE(m.Configure(SampleVideoConfig(), SampleAudioConfig()).ok());
     Bytes out;
-    m.WriteTables(out);
+    m.BeginSegment(0, out);
     ASSERT_TRUE(m.Write(Video(0, 0, true), out).ok());
     // One video frame per second, audio in between.
     for (int i = 1; i < 20; ++i) {
@@ -177,7 +182,7 @@ TEST(Muxer, AudioIsBundledUpToTheBatchDurationAndFlushedBeforeKeyframes) {
     Muxer m(o);
     ASSERT_TRUE(m.Configure(SampleVideoConfig(), SampleAudioConfig()).ok());
     Bytes out;
-    m.WriteTables(out);
+    m.BeginSegment(0, out);
     ASSERT_TRUE(m.Write(Video(0, 0, true), out).ok());
     for (int i = 0; i < 6; ++i) {
         ASSERT_TRUE(m.Write(Audio(i * kAacFrame), out).ok());  // 0..20900
@@ -219,7 +224,7 @@ TEST(Muxer, AudioBundleIsBoundedInBytes) {
     Muxer m(o);
     ASSERT_TRUE(m.Configure(std::nullopt, SampleAudioConfig()).ok());
     Bytes out;
-    m.WriteTables(out);
+    m.BeginSegment(0, out);
     for (int i = 0; i < 10; ++i) {
         ASSERT_TRUE(m.Write(Audio(i * kAacFrame, 393), out).ok());  // 400 with ADTS
     }
@@ -239,7 +244,7 @@ TEST(Muxer, AudioThatDoesNotFollowThePreviousFrameStartsANewPes) {
     Muxer m;
     ASSERT_TRUE(m.Configure(std::nullopt, SampleAudioConfig()).ok());
     Bytes out;
-    m.WriteTables(out);
+    m.BeginSegment(0, out);
     for (int64_t pts : {int64_t{0}, kAacFrame, kAacFrame + 1, 2 * kAacFrame + 1, 2 * kAacFrame + 1 + 90,
                         8 * kAacFrame}) {
         ASSERT_TRUE(m.Write(Audio(pts), out).ok());
@@ -268,51 +273,129 @@ TEST(Muxer, ZeroBatchDurationWritesOneFramePerPes) {
     Muxer m(o);
     ASSERT_TRUE(m.Configure(std::nullopt, SampleAudioConfig()).ok());
     Bytes out;
-    m.WriteTables(out);
+    m.BeginSegment(0, out);
     for (int i = 0; i < 4; ++i) {
         ASSERT_TRUE(m.Write(Audio(i * 2090), out).ok());
     }
     EXPECT_EQ(Pes(out, 0x101).size(), 4u);
 }
 
-TEST(Muxer, ContinuityCountersRunAcrossSegments) {
+// Segment `seg` of a stream of 10 video frames (and audio) per segment.
+void MuxSegment(Muxer& m, int seg, Bytes& out) {
+    m.BeginSegment(static_cast<uint64_t>(seg), out);
+    for (int i = 0; i < 10; ++i) {
+        const int64_t t = (seg * 10 + i) * 3600;
+        ASSERT_TRUE(m.Write(Video(t, t, i == 0), out).ok());
+        ASSERT_TRUE(m.Write(Audio(t + 100, 300), out).ok());
+    }
+    m.Flush(out);
+}
+
+TEST(Muxer, EverySegmentRestartsItsCountersBehindADiscontinuityIndicator) {
     Muxer m;
     ASSERT_TRUE(m.Configure(SampleVideoConfig(), SampleAudioConfig()).ok());
     Bytes all;
-    for (int seg = 0; seg < 5; ++seg) {
-        m.WriteTables(all);
-        for (int i = 0; i < 10; ++i) {
-            const int64_t t = (seg * 10 + i) * 3600;
-            ASSERT_TRUE(m.Write(Video(t, t, i == 0), all).ok());
-            ASSERT_TRUE(m.Write(Audio(t + 100), all).ok());
+    for (int seg = 0; seg < 20; ++seg) {
+        Bytes one;
+        MuxSegment(m, seg, one);
+        const auto packets = ParseTs(one);
+        std::map<uint16_t, int> seen;
+        for (const auto& p : packets) {
+            const int n = seen[p.pid]++;
+            if (p.pid == 0 || p.pid == 0x1000) {
+                EXPECT_EQ(n, 0) << "one PAT and one PMT per segment";
+                EXPECT_EQ(p.cc, seg & 0x0F) << seg;
+                EXPECT_FALSE(p.discontinuity);
+                continue;
+            }
+            // The first packet of each elementary stream: counter 0, the
+            // discontinuity_indicator; no other packet has it.
+            EXPECT_EQ(p.discontinuity, n == 0) << "seg " << seg << " pid " << p.pid << " packet " << n;
+            if (n == 0) {
+                EXPECT_EQ(p.cc, 0) << seg;
+            }
         }
-        m.Flush(all);
+        EXPECT_EQ(seen.size(), 4u);
+        all.insert(all.end(), one.begin(), one.end());
     }
+    // Concatenated, as a player appends segments: every counter that does
+    // not continue the previous one is behind a discontinuity_indicator.
     const auto packets = ParseTs(all);
-    // ParsePes checks every PID's counters over the concatenation.
-    EXPECT_EQ(ParsePes(packets, 0x100).size(), 50u);
+    EXPECT_EQ(ParsePes(packets, 0x100).size(), 200u);
     EXPECT_FALSE(ParsePes(packets, 0x101).empty());
-    uint8_t pat_cc = 0;
+    std::map<uint16_t, uint8_t> table_cc;
     for (const auto& p : packets) {
-        if (p.pid != 0) continue;
-        EXPECT_EQ(p.cc, pat_cc);
-        pat_cc = (pat_cc + 1) & 0x0F;
+        if (p.pid != 0 && p.pid != 0x1000) continue;
+        if (table_cc.contains(p.pid)) {
+            EXPECT_EQ(p.cc, (table_cc[p.pid] + 1) & 0x0F) << "PSI counters continue across segments";
+        }
+        table_cc[p.pid] = p.cc;
     }
 }
 
-TEST(Muxer, PmtVersionChangesOnlyWithTheStreams) {
+TEST(Muxer, ASegmentsBytesDoNotDependOnTheSegmentsBeforeIt) {
+    Muxer from_start;
+    ASSERT_TRUE(from_start.Configure(SampleVideoConfig(), SampleAudioConfig()).ok());
+    std::vector<Bytes> segments(8);
+    for (int seg = 0; seg < 8; ++seg) MuxSegment(from_start, seg, segments[seg]);
+    for (int first : {1, 3, 7}) {
+        Muxer late;  // started at segment `first`
+        ASSERT_TRUE(late.Configure(SampleVideoConfig(), SampleAudioConfig()).ok());
+        for (int seg = first; seg < 8; ++seg) {
+            Bytes out;
+            MuxSegment(late, seg, out);
+            EXPECT_EQ(out, segments[seg]) << "segment " << seg << " of a muxer started at " << first;
+        }
+    }
+}
+
+TEST(Muxer, APcrOnlyPacketFirstOnThePcrPidTakesTheDiscontinuity) {
+    Muxer m;
+    ASSERT_TRUE(m.Configure(SampleVideoConfig(), SampleAudioConfig()).ok());
+    Bytes out;
+    m.BeginSegment(5, out);
+    // Audio before any video in the segment: the PCR goes on the video PID
+    // in a packet without payload, which starts the new time base.
+    ASSERT_TRUE(m.Write(Audio(0), out).ok());
+    m.Flush(out);
+    ASSERT_TRUE(m.Write(Video(3600, 3600, true), out).ok());
+    const auto packets = ParseTs(out);
+    std::vector<const test::TsPacketInfo*> video;
+    for (const auto& p : packets)
+        if (p.pid == 0x100) video.push_back(&p);
+    ASSERT_GE(video.size(), 2u);
+    EXPECT_FALSE(video[0]->has_payload);
+    EXPECT_TRUE(video[0]->pcr);
+    EXPECT_TRUE(video[0]->discontinuity);
+    EXPECT_EQ(video[0]->cc, 15);  // what the first payload packet's 0 continues
+    EXPECT_TRUE(video[1]->has_payload);
+    EXPECT_FALSE(video[1]->discontinuity);
+    EXPECT_EQ(video[1]->cc, 0);
+    ParsePes(packets, 0x100);
+}
+
+TEST(Muxer, PmtVersionIsAFunctionOfTheStreams) {
+    // Not a count of changes, which a muxer that started later would not
+    // know; still different for every stream set, so a change shows.
     Muxer m;
     ASSERT_TRUE(m.Configure(SampleVideoConfig(), std::nullopt).ok());
-    EXPECT_EQ(m.pmt_version(), 0);
-    ASSERT_TRUE(m.Configure(SampleVideoConfig(), std::nullopt).ok());
-    EXPECT_EQ(m.pmt_version(), 0);
-    ASSERT_TRUE(m.Configure(SampleVideoConfig(), SampleAudioConfig()).ok());
     EXPECT_EQ(m.pmt_version(), 1);
+    ASSERT_TRUE(m.Configure(SampleVideoConfig(), std::nullopt).ok());
+    EXPECT_EQ(m.pmt_version(), 1);
+    ASSERT_TRUE(m.Configure(SampleVideoConfig(), SampleAudioConfig()).ok());
+    EXPECT_EQ(m.pmt_version(), 0);
     Bytes out;
-    m.WriteTables(out);
-    EXPECT_EQ((out[188 + 10] >> 1) & 0x1F, 1);  // version_number in the PMT
+    m.BeginSegment(0, out);
+    EXPECT_EQ((out[188 + 10] >> 1) & 0x1F, 0);  // version_number in the PMT
     ASSERT_TRUE(m.Configure(std::nullopt, SampleAudioConfig()).ok());
     EXPECT_EQ(m.pmt_version(), 2);
+    out.clear();
+    m.BeginSegment(1, out);
+    EXPECT_EQ((out[188 + 10] >> 1) & 0x1F, 2);
+    ASSERT_TRUE(m.Configure(std::nullopt, std::nullopt).ok());
+    EXPECT_EQ(m.pmt_version(), 3);
+    ASSERT_TRUE(m.Configure(SampleVideoConfig(), std::nullopt).ok());
+    EXPECT_EQ(m.pmt_version(), 1);  // the same streams as at first: the same version
 }
 
 TEST(Muxer, UnusableConfigsAreLeftOut) {
@@ -350,7 +433,7 @@ TEST(Muxer, TimestampsWrapAt33Bits) {
     Muxer m;
     ASSERT_TRUE(m.Configure(SampleVideoConfig(), std::nullopt).ok());
     Bytes out;
-    m.WriteTables(out);
+    m.BeginSegment(0, out);
     const int64_t near_wrap = kTimestampModulus - kOffset - 1000;
     ASSERT_TRUE(m.Write(Video(near_wrap, near_wrap + 3000, true), out).ok());
     const auto pes = Pes(out, 0x100);
@@ -359,23 +442,24 @@ TEST(Muxer, TimestampsWrapAt33Bits) {
     EXPECT_EQ(pes[0].pts, 2000);
 }
 
-TEST(Muxer, PcrStartsANewTimeBaseOnlyAfterADiscontinuity) {
+TEST(Muxer, PcrHoldsWithinASegmentAndStartsANewTimeBaseAtEach) {
     Muxer m;
     ASSERT_TRUE(m.Configure(SampleVideoConfig(), std::nullopt).ok());
     Bytes out;
-    m.WriteTables(out);
+    m.BeginSegment(0, out);
     ASSERT_TRUE(m.Write(Video(900000, 900000, true), out).ok());
-    // Backwards without a discontinuity: the PCR holds.
+    // Backwards within a segment: the PCR holds.
     ASSERT_TRUE(m.Write(Video(0, 0, true), out).ok());
-    m.MarkDiscontinuity();
-    m.WriteTables(out);
+    // A segment's first PCR is its own, behind the discontinuity_indicator,
+    // whatever the previous segment's last one was.
+    m.BeginSegment(1, out);
     ASSERT_TRUE(m.Write(Video(3600, 3600, true), out).ok());
     const auto packets = ParseTs(out);
     std::vector<std::pair<int64_t, bool>> pcrs;
     for (const auto& p : packets)
         if (p.pcr) pcrs.emplace_back(*p.pcr, p.discontinuity);
     ASSERT_EQ(pcrs.size(), 3u);
-    EXPECT_EQ(pcrs[0], std::make_pair(900000 + kOffset - kPcrDelay, false));
+    EXPECT_EQ(pcrs[0], std::make_pair(900000 + kOffset - kPcrDelay, true));
     EXPECT_EQ(pcrs[1], std::make_pair(900000 + kOffset - kPcrDelay, false));
     EXPECT_EQ(pcrs[2], std::make_pair(3600 + kOffset - kPcrDelay, true));
 }
@@ -384,7 +468,7 @@ TEST(Muxer, SampleStreamRoundTripsThroughTheReader) {
     Muxer m;
     ASSERT_TRUE(m.Configure(SampleVideoConfig(), SampleAudioConfig()).ok());
     Bytes out;
-    m.WriteTables(out);
+    m.BeginSegment(0, out);
     const auto packets = SamplePackets();
     size_t video = 0;
     for (const auto& p : packets) {

@@ -95,20 +95,22 @@ inline std::vector<TsPacketInfo> ParseTs(std::span<const uint8_t> ts) {
     return out;
 }
 
-/// Reassembles the PES packets of `pid`, checking continuity counters
-/// (starting from `first_cc` when given).
+/// Reassembles the PES packets of `pid`, checking continuity counters as
+/// readers do: each packet continues the previous one on its PID, unless it
+/// sets the discontinuity_indicator.
 inline std::vector<PesInfo> ParsePes(const std::vector<TsPacketInfo>& packets, uint16_t pid) {
     std::vector<PesInfo> out;
     std::optional<uint8_t> last_cc;
     for (const auto& t : packets) {
         if (t.pid != pid) continue;
         if (!t.has_payload) {
-            if (last_cc) {
+            if (last_cc && !t.discontinuity) {
                 EXPECT_EQ(t.cc, *last_cc) << "adaptation-only packet must repeat the CC";
             }
+            last_cc = t.cc;
             continue;
         }
-        if (last_cc) {
+        if (last_cc && !t.discontinuity) {
             EXPECT_EQ(t.cc, (*last_cc + 1) & 0x0F) << "continuity on pid " << pid;
         }
         last_cc = t.cc;

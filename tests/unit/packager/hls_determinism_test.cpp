@@ -1,0 +1,155 @@
+// SPDX-License-Identifier: Apache-2.0
+// Edges behind a load balancer without stickiness package the same records
+// themselves: two renditions fed the same broadcast, one from its start and
+// one from a later point (an edge that started, or restarted, later; its
+// configs given first), must serve byte-identical segments, and the same
+// media playlist once they list the same segments.
+#include <gtest/gtest.h>
+
+#include <string>
+#include <vector>
+
+#include "onair/packager/hls_rendition.h"
+#include "unit/packager/sample_broadcast.h"
+
+namespace onair::packager {
+namespace {
+
+HlsRendition::Options Options(int64_t target) {
+    HlsRendition::Options o;
+    o.window_segments = 4;
+    o.grace_segments = 2;
+    o.target_duration = target;
+    o.uri_prefix = "b1-";
+    return o;
+}
+
+void Push(HlsRendition& r, const test::SampleBroadcast& b, size_t i) {
+    if (i > 0 && b.steps[i].configs != b.steps[i - 1].configs) {
+        const auto& c = b.configs[b.steps[i].configs];
+        r.SetConfigs(c.video, c.audio);
+    }
+    r.Push(b.steps[i].packet);
+}
+
+std::vector<std::string> Uris(const HlsRendition& r) {
+    std::vector<std::string> out;
+    for (const auto& s : r.PlaylistModel().segments) out.push_back(s.uri);
+    return out;
+}
+
+struct Compared {
+    int segments = 0;   // (segment, moment) pairs compared
+    int playlists = 0;  // moments both listed the same segments
+};
+
+// Every segment both still hold is the same bytes; when both list the same
+// segments, the playlists are the same text.
+void Compare(const HlsRendition& a, const HlsRendition& b, int64_t last_segment, Compared& c) {
+    for (int64_t n = 0; n <= last_segment; ++n) {
+        const auto sa = a.Segment(static_cast<uint64_t>(n));
+        const auto sb = b.Segment(static_cast<uint64_t>(n));
+        if (!sa || !sb) continue;
+        EXPECT_TRUE(sa->view() == sb->view()) << "segment " << n << " differs";
+        ++c.segments;
+    }
+    if (b.has_segments() && Uris(a) == Uris(b)) {
+        EXPECT_EQ(a.Playlist(), b.Playlist());
+        ++c.playlists;
+    }
+}
+
+// Feeds `a` the whole broadcast and `b` the steps from `first` on (after the
+// configs in effect there), comparing at every segment start and at the end.
+Compared FeedBoth(const test::SampleBroadcast& broadcast, size_t first, HlsRendition& b) {
+    HlsRendition a(Options(broadcast.target));
+    const auto& c0 = broadcast.configs[broadcast.steps[0].configs];
+    a.SetConfigs(c0.video, c0.audio);
+    for (size_t i = 0; i < first; ++i) Push(a, broadcast, i);
+    const auto& c = broadcast.configs[broadcast.steps[first].configs];
+    b.SetConfigs(c.video, c.audio);  // an edge gets the configs first
+    Compared compared;
+    const int64_t last = static_cast<int64_t>(broadcast.segment_starts.size()) - 1;
+    for (size_t i = first; i < broadcast.steps.size(); ++i) {
+        Push(a, broadcast, i);
+        b.Push(broadcast.steps[i].packet);
+        if (i + 1 < broadcast.steps.size() && broadcast.steps[i + 1].configs != broadcast.steps[i].configs) {
+            const auto& next = broadcast.configs[broadcast.steps[i + 1].configs];
+            b.SetConfigs(next.video, next.audio);
+        }
+        if (broadcast.steps[i].packet.segment_start >= 0) Compare(a, b, last, compared);
+    }
+    Compare(a, b, last, compared);
+    a.EndOfStream();
+    b.EndOfStream();
+    Compare(a, b, last, compared);
+    EXPECT_EQ(Uris(a), Uris(b));
+    EXPECT_EQ(a.Playlist(), b.Playlist());
+    EXPECT_EQ(a.stats().write_errors, 0u);
+    EXPECT_EQ(b.stats().write_errors, 0u);
+    return compared;
+}
+
+class HlsDeterminism : public ::testing::TestWithParam<bool> {
+protected:
+    const test::SampleBroadcast broadcast_ = test::MakeSampleBroadcast(/*drop_audio=*/GetParam());
+};
+
+TEST_P(HlsDeterminism, TheStreamIsWhatTheTestsNeed) {
+    const auto& b = broadcast_;
+    ASSERT_EQ(b.discontinuities.size(), 2u);
+    ASSERT_GT(b.segment_starts.size(), 20u);
+    // The long segment raised the target before the first discontinuity.
+    HlsRendition r(Options(b.target));
+    r.SetConfigs(b.configs[0].video, b.configs[0].audio);
+    for (size_t i = 0; i < b.StartOf(b.discontinuities[0]); ++i) Push(r, b, i);
+    EXPECT_EQ(r.target_duration_seconds(), 2);
+}
+
+TEST_P(HlsDeterminism, AnEdgeThatStartsAfterTheLongSegmentAndATakeover) {
+    // It never saw the 2 s segment nor the first discontinuity, and must
+    // still say TARGETDURATION 2 and count the discontinuity once it slides out.
+    const int64_t n = broadcast_.discontinuities[0] + 2;
+    HlsRendition b(Options(broadcast_.target));
+    const auto c = FeedBoth(broadcast_, broadcast_.StartOf(n), b);
+    EXPECT_GT(c.playlists, 10);
+    EXPECT_GT(c.segments, 50);
+    EXPECT_EQ(b.stats().dropped_before_start, 0u);
+    EXPECT_NE(b.Playlist().find("#EXT-X-TARGETDURATION:2\n"), std::string::npos);
+    EXPECT_NE(b.Playlist().find("#EXT-X-DISCONTINUITY-SEQUENCE:2\n"), std::string::npos);
+}
+
+TEST_P(HlsDeterminism, AnEdgeThatStartsAtTheSecondSegment) {
+    HlsRendition b(Options(broadcast_.target));
+    const auto c = FeedBoth(broadcast_, broadcast_.StartOf(1), b);
+    EXPECT_GT(c.playlists, 15);
+}
+
+TEST_P(HlsDeterminism, AnEdgeRestartedAtADiscontinuity) {
+    // Restarted (a new rendition) right at the takeover, and at the
+    // republish that may change the tracks: its first segment carries
+    // EXT-X-DISCONTINUITY like the other edge's.
+    for (const int64_t n : broadcast_.discontinuities) {
+        SCOPED_TRACE(n);
+        HlsRendition b(Options(broadcast_.target));
+        const auto c = FeedBoth(broadcast_, broadcast_.StartOf(n), b);
+        EXPECT_GT(c.playlists, 5);
+    }
+}
+
+TEST_P(HlsDeterminism, AnEdgeThatResumesInTheMiddleOfASegment) {
+    // A consumer that resumes at an arbitrary record: what comes before the
+    // next segment start is dropped, the rest agrees.
+    const int64_t n = 7;
+    HlsRendition b(Options(broadcast_.target));
+    const auto c = FeedBoth(broadcast_, broadcast_.StartOf(n) - 5, b);
+    EXPECT_GT(c.playlists, 10);
+    EXPECT_EQ(b.stats().dropped_before_start, 5u);
+    EXPECT_FALSE(b.Segment(static_cast<uint64_t>(n - 1)));
+}
+
+INSTANTIATE_TEST_SUITE_P(, HlsDeterminism, ::testing::Bool(),
+                         [](const auto& p) { return p.param ? "AudioDroppedAtRepublish" : "SameTracks"; });
+
+}  // namespace
+}  // namespace onair::packager

@@ -1,0 +1,138 @@
+// SPDX-License-Identifier: Apache-2.0
+#include "onair/server/hls/hls_channel.h"
+
+#include <gtest/gtest.h>
+
+#include <memory>
+#include <string>
+#include <vector>
+
+#include "onair/format/hls/media_playlist_reader.h"
+#include "unit/packager/sample_broadcast.h"
+
+namespace onair::server::hls {
+namespace {
+
+HlsOptions Options(const test::SampleBroadcast& b) {
+    HlsOptions o;
+    o.segment_target_ticks = b.target;
+    o.window_segments = 4;
+    return o;
+}
+
+router::StreamItem ConfigItem(const media::CodecConfig& c) {
+    router::StreamItem item;
+    item.kind = c.kind == media::TrackKind::kVideo ? router::StreamItem::Kind::kVideoConfig
+                                                   : router::StreamItem::Kind::kAudioConfig;
+    item.config = std::make_shared<const media::CodecConfig>(c);
+    return item;
+}
+
+// What a broadcast gives a subscriber: the configs in effect first, then
+// the packets from `from` on.
+void Subscribe(HlsChannel& channel, const test::SampleBroadcast& b, size_t from) {
+    const auto& c = b.configs[b.steps[from].configs];
+    if (c.video) channel.OnItem(ConfigItem(*c.video));
+    if (c.audio) channel.OnItem(ConfigItem(*c.audio));
+}
+
+void Feed(HlsChannel& channel, const test::SampleBroadcast& b, size_t i) {
+    router::StreamItem item;
+    item.packet = b.steps[i].packet;
+    channel.OnItem(item);
+}
+
+void End(HlsChannel& channel) {
+    router::StreamItem end;
+    end.kind = router::StreamItem::Kind::kEnd;
+    channel.OnItem(end);
+}
+
+// Both channels serve the same bytes for every segment both have, and the
+// same playlists, multivariant included, whenever they list the same
+// segments. Returns how often the playlists were compared.
+int Compare(const HlsChannel& a, const HlsChannel& b, size_t segments) {
+    for (uint64_t n = 0; n < segments; ++n) {
+        const auto sa = a.Segment("src", n);
+        const auto sb = b.Segment("src", n);
+        if (sa && sb) {
+            EXPECT_TRUE(sa->view() == sb->view()) << "segment " << n;
+        }
+    }
+    const auto ma = a.MediaPlaylist("src");
+    const auto mb = b.MediaPlaylist("src");
+    if (!ma || !mb) return 0;
+    auto listed = [](const std::string& text) {
+        std::vector<std::string> uris;
+        const auto p = format::hls::ReadMediaPlaylist(text);
+        EXPECT_TRUE(p.ok());
+        if (p.ok())
+            for (const auto& s : p->segments) uris.push_back(s.uri);
+        return uris;
+    };
+    if (listed(*ma) != listed(*mb)) return 0;
+    EXPECT_EQ(*ma, *mb);
+    EXPECT_EQ(a.MultivariantPlaylist(), b.MultivariantPlaylist());
+    return 1;
+}
+
+TEST(HlsChannel, ALateChannelServesWhatAnEarlyOneServes) {
+    const auto broadcast = test::MakeSampleBroadcast(/*drop_audio=*/false);
+    // From the start; from a segment after the long one and the takeover;
+    // restarted at the republish; resumed in the middle of a segment.
+    const size_t late[] = {broadcast.StartOf(broadcast.discontinuities[0] + 2),
+                           broadcast.StartOf(broadcast.discontinuities[1]), broadcast.StartOf(9) - 3};
+    for (const size_t first : late) {
+        SCOPED_TRACE(first);
+        HlsChannel a("studio", "b1", Options(broadcast));
+        HlsChannel b("studio", "b1", Options(broadcast));
+        Subscribe(a, broadcast, 0);
+        for (size_t i = 0; i < first; ++i) Feed(a, broadcast, i);
+        Subscribe(b, broadcast, first);
+        int compared = 0;
+        for (size_t i = first; i < broadcast.steps.size(); ++i) {
+            Feed(a, broadcast, i);
+            Feed(b, broadcast, i);
+            if (broadcast.steps[i].packet.segment_start >= 0)
+                compared += Compare(a, b, broadcast.segment_starts.size());
+        }
+        EXPECT_GT(compared, 5);
+        End(a);
+        End(b);
+        EXPECT_EQ(Compare(a, b, broadcast.segment_starts.size()), 1);
+        const auto multivariant = b.MultivariantPlaylist();
+        ASSERT_TRUE(multivariant);
+        EXPECT_NE(multivariant->find("RESOLUTION=32x32,FRAME-RATE=30.000,CODECS=\"avc1.64000a,mp4a.40.2\""),
+                  std::string::npos)
+            << *multivariant;
+        EXPECT_NE(b.MediaPlaylist("src")->find("#EXT-X-TARGETDURATION:2\n"), std::string::npos);
+    }
+}
+
+TEST(HlsChannel, SegmentsAreDatedByTheirFirstPacketOrWhenSeenIfUndated) {
+    const auto broadcast = test::MakeSampleBroadcast(/*drop_audio=*/false);
+    HlsChannel dated("studio", "b1", Options(broadcast));
+    HlsChannel undated("studio", "b1", Options(broadcast));
+    Subscribe(dated, broadcast, 0);
+    Subscribe(undated, broadcast, 0);
+    for (size_t i = 0; i < broadcast.StartOf(3); ++i) {
+        Feed(dated, broadcast, i);
+        router::StreamItem item;
+        item.packet = broadcast.steps[i].packet;
+        item.packet.wallclock_ms = 0;
+        undated.OnItem(item);
+    }
+    const auto a = dated.MediaPlaylist("src");
+    ASSERT_TRUE(a);
+    // The first segment starts with the first packet, received at the sample's wall clock.
+    EXPECT_NE(a->find("#EXT-X-PROGRAM-DATE-TIME:2026-12-02T20:45:18.123Z\n"), std::string::npos) << *a;
+    const auto b = undated.MediaPlaylist("src");
+    ASSERT_TRUE(b);
+    const auto at = b->find("#EXT-X-PROGRAM-DATE-TIME:");
+    ASSERT_NE(at, std::string::npos) << *b;
+    // When the channel saw it (now), not the sample's date.
+    EXPECT_EQ(b->find("2026-12-02T20:45:18"), std::string::npos) << *b;
+}
+
+}  // namespace
+}  // namespace onair::server::hls
