@@ -64,7 +64,7 @@ KEY=$(curl -sf -H "Authorization: Bearer $TOKEN" -H 'Content-Type: application/j
   fail "cannot create the channel"
 
 # kcat follows onair.events from now on, one JSON event a line.
-bg kcat-events kcat -C -q -u -b "$BOOT" -t onair.events -o end -f '%s\n' -X fetch.wait.max.ms=10
+bg kcat-events kcat -C -q -u -E -b "$BOOT" -t onair.events -o end -f '%s\n' -X fetch.wait.max.ms=10
 KCAT_PID=$BG_PID
 
 # --- the ingest ---------------------------------------------------------------

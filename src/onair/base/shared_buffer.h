@@ -21,9 +21,8 @@ public:
         auto storage = std::make_shared<const std::vector<uint8_t>>(std::move(bytes));
         return Wrap(storage, {storage->data(), storage->size()});
     }
-    /// Shares `bytes`, which `owner` keeps alive (a message buffer of a
-    /// library, say): no copy. The bytes must not change while any
-    /// SharedBuffer of them lives.
+    /// Shares `bytes`, which `owner` keeps alive: no copy. The bytes must
+    /// not change while any SharedBuffer of them lives.
     static SharedBuffer Wrap(std::shared_ptr<const void> owner, std::span<const uint8_t> bytes) {
         SharedBuffer b;
         b.owner_ = std::move(owner);

@@ -514,28 +514,25 @@ public:
             [this, &sink](rd_kafka_message_t* m) {
                 metrics_.media_consumed.Inc();
                 metrics_.media_bytes_consumed.Inc(m->len);
-                // Packets are handed over as slices of the fetched message
-                // (no copy); the message lives while a slice does.
-                std::shared_ptr<const rd_kafka_message_t> owner(m, [](const rd_kafka_message_t* p) {
-                    rd_kafka_message_destroy(const_cast<rd_kafka_message_t*>(p));
-                });
-                auto value = base::SharedBuffer::Wrap(owner, {static_cast<const uint8_t*>(m->payload), m->len});
+                // One copy out of the fetch buffer, which the decoded
+                // record's payload then slices: packagers may keep payloads
+                // (segments) past this call, and no librdkafka buffer may
+                // outlive the consumer.
+                auto value = base::SharedBuffer::Copy(
+                    std::span<const uint8_t>(static_cast<const uint8_t*>(m->payload), m->payload ? m->len : 0));
+                const int32_t partition = m->partition;
+                const int64_t offset = m->offset;
+                rd_kafka_message_destroy(m);
                 auto decoded = format::record::DecodeMediaRecord(value);
                 if (!decoded.ok()) {
                     metrics_.records_invalid.Inc();
                     if (invalid_throttle_.Allow())
                         Log().Warn("undecodable media record skipped",
-                                   {{"error.message", decoded.error().message}, {"onair.bus.partition", m->partition},
-                                    {"onair.bus.offset", m->offset}});
+                                   {{"error.message", decoded.error().message}, {"onair.bus.partition", partition},
+                                    {"onair.bus.offset", offset}});
                     return;
                 }
-                auto& record = decoded.value();
-                // Configs and metadata are kept for a broadcast's life: a
-                // copy of their few bytes, so they do not pin a fetch buffer.
-                if (!record.config.extradata.empty())
-                    record.config.extradata = base::SharedBuffer::Copy(record.config.extradata.span());
-                if (!record.metadata.empty()) record.metadata = base::SharedBuffer::Copy(record.metadata.span());
-                sink.OnRecord(record);
+                sink.OnRecord(decoded.value());
             });
         if (auto st = consumer->Start(); !st.ok()) {
             Log().Error("media consumer failed to start", {{"error.message", st.error().message}});
