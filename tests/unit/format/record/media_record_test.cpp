@@ -167,7 +167,23 @@ Bytes Encode(const MediaRecord& r) {
     return out;
 }
 
-base::Result<MediaRecord> Decode(const Bytes& bytes) { return DecodeMediaRecord(SharedBuffer::Copy(bytes)); }
+// A decode with the buffer it read: the record's views point into that
+// buffer, which lives as long as the record is looked at.
+struct Decoded {
+    SharedBuffer value;
+    base::Result<MediaRecord> result;
+
+    bool ok() const { return result.ok(); }
+    const base::Error& error() const { return result.error(); }
+    const MediaRecord& operator*() const { return *result; }
+    const MediaRecord* operator->() const { return &*result; }
+};
+
+Decoded Decode(const Bytes& bytes) {
+    SharedBuffer value = SharedBuffer::Copy(bytes);
+    auto result = DecodeMediaRecord(value);
+    return {std::move(value), std::move(result)};
+}
 
 uint16_t HeaderLength(const Bytes& b) {
     return static_cast<uint16_t>((b[kHeaderLengthAt] << 8) | b[kHeaderLengthAt + 1]);
@@ -225,7 +241,7 @@ void ExpectSame(const MediaRecord& a, const MediaRecord& b) {
     EXPECT_EQ(a.config.codec_string, b.config.codec_string);
 }
 
-void ExpectError(const base::Result<MediaRecord>& r, ErrorCode code, const std::string& words) {
+void ExpectError(const Decoded& r, ErrorCode code, const std::string& words) {
     ASSERT_FALSE(r.ok()) << "expected an error with \"" << words << "\"";
     EXPECT_EQ(r.error().code, code) << r.error().message;
     EXPECT_NE(r.error().message.find(words), std::string::npos) << r.error().message;
