@@ -1,6 +1,7 @@
 // SPDX-License-Identifier: Apache-2.0
 #include "onair/format/record/media_record.h"
 
+#include <algorithm>
 #include <span>
 #include <string>
 
@@ -183,7 +184,9 @@ size_t EncodedSize(const MediaRecord& r) { return HeaderSize(r) + PayloadOf(r).s
 
 void AppendEncoded(const MediaRecord& r, std::vector<uint8_t>& out) {
     const auto payload = PayloadOf(r);
-    out.reserve(out.size() + HeaderSize(r) + payload.size());
+    // Grows geometrically: records appended one after another stay linear.
+    const size_t need = out.size() + HeaderSize(r) + payload.size();
+    if (need > out.capacity()) out.reserve(std::max(need, 2 * out.capacity()));
     base::ByteWriter w(out);
     w.U8(kMagic);
     w.U8(kVersion);

@@ -63,7 +63,9 @@ size_t EncodedSize(const MediaRecord& record);
 void AppendEncoded(const MediaRecord& record, std::vector<uint8_t>& out);
 
 /// Decodes one record (a whole Kafka message value). Payloads are slices of
-/// `value` (no copy) and the views point into it. Errors, never exceptions:
+/// `value` (no copy) and the string views point into its bytes: keep `value`
+/// alive while the record is used (an end record has no payload that would
+/// hold it). Errors, never exceptions:
 ///  - kUnsupported: a well-formed record of a type this reader does not know
 ///    (a newer writer's): skip it and count it as such (IsUnknownType);
 ///  - kInvalidData: malformed, or a version this reader does not know;
