@@ -19,8 +19,9 @@ using media::TrackKind;
 constexpr size_t kFixedBytes = 10;
 // + sequence, wallclock_ms, and the two length bytes of the ids.
 constexpr size_t kCommonBytes = kFixedBytes + 8 + 8 + 1 + 1;
-// track, codec, packet flags, dts, pts, segment_start.
-constexpr size_t kPacketFieldBytes = 3 + 3 * 8;
+// track, codec, packet flags, dts, pts, segment_start, discontinuity_sequence,
+// longest_segment.
+constexpr size_t kPacketFieldBytes = 3 + 5 * 8;
 // codec, width, height, sample_rate, channels, codec string length.
 constexpr size_t kConfigFieldBytes = 1 + 2 + 2 + 4 + 1 + 1;
 constexpr uint8_t kKeyframeBit = 0x01;
@@ -70,6 +71,9 @@ base::Status CheckPacket(const media::Packet& p) {
     if (p.pts < p.dts - kMaxPtsBeforeDts)
         return Invalid("pts " + Num(p.pts) + " more than 10 s before dts " + Num(p.dts));
     if (p.segment_start < -1) return Invalid("segment_start " + Num(p.segment_start));
+    if (p.discontinuity_sequence < 0) return Invalid("discontinuity_sequence " + Num(p.discontinuity_sequence));
+    if (p.longest_segment < 0 || p.longest_segment > kMaxTimestamp)
+        return Invalid("longest_segment " + Num(p.longest_segment));
     return CheckPayload(p.payload);
 }
 
@@ -135,7 +139,7 @@ bool ReadI64(base::ByteReader& r, int64_t& v) {
 bool ReadPacketFields(base::ByteReader& r, media::Packet& p) {
     uint8_t track = 0, codec = 0, flags = 0;
     if (!(r.ReadU8(track) && r.ReadU8(codec) && r.ReadU8(flags) && ReadI64(r, p.dts) && ReadI64(r, p.pts) &&
-          ReadI64(r, p.segment_start)))
+          ReadI64(r, p.segment_start) && ReadI64(r, p.discontinuity_sequence) && ReadI64(r, p.longest_segment)))
         return false;
     p.kind = static_cast<TrackKind>(track);
     p.codec = static_cast<Codec>(codec);
@@ -207,6 +211,8 @@ void AppendEncoded(const MediaRecord& r, std::vector<uint8_t>& out) {
             I64(w, p.dts);
             I64(w, p.pts);
             I64(w, p.segment_start);
+            I64(w, p.discontinuity_sequence);
+            I64(w, p.longest_segment);
             break;
         }
         case RecordType::kVideoConfig:
@@ -261,6 +267,7 @@ base::Result<MediaRecord> DecodeMediaRecord(const base::SharedBuffer& value) {
     switch (rec.type) {
         case RecordType::kPacket:
             if (!ReadPacketFields(h, rec.packet)) return too_small();
+            rec.packet.wallclock_ms = rec.wallclock_ms;
             rec.packet.payload = payload;
             break;
         case RecordType::kVideoConfig:

@@ -70,18 +70,20 @@ const Bytes kMetadataBytes = Concat({
     kWallclock, kIds, kAmf,
 });
 const Bytes kVideoPacketBytes = Concat({
-    Fixed(1, 66, 6),
+    Fixed(1, 82, 6),
     {0, 0, 0, 0, 0, 0, 0, 3},  // sequence 3
     kWallclock, kIds,
     {0x00, 0x01, 0x03},                                // video, H.264, keyframe + discontinuity
     {0x00, 0x00, 0x00, 0x00, 0x00, 0x01, 0x5F, 0x90},  // dts 90000
     {0x00, 0x00, 0x00, 0x00, 0x00, 0x01, 0x6D, 0xA0},  // pts 93600
     {0x00, 0x00, 0x00, 0x00, 0x00, 0x00, 0x00, 0x03},  // segment_start 3
+    {0x00, 0x00, 0x00, 0x00, 0x00, 0x00, 0x00, 0x01},  // discontinuity_sequence 1
+    {0x00, 0x00, 0x00, 0x00, 0x00, 0x02, 0xBF, 0x20},  // longest_segment 180000 (2 s)
     kIdr,
 });
 // The example of docs/MEDIA_RECORDS.md.
 const Bytes kAudioPacketBytes = Concat({
-    Fixed(1, 66, 4),
+    Fixed(1, 82, 4),
     {0, 0, 0, 0, 0, 0, 0, 0x2B},                       // sequence 43
     {0x00, 0x00, 0x01, 0x93, 0x8B, 0x88, 0x84, 0x15},  // wallclock 1733212800021
     kIds,
@@ -89,6 +91,8 @@ const Bytes kAudioPacketBytes = Concat({
     {0x00, 0x00, 0x00, 0x00, 0x00, 0x02, 0xBF, 0x20},  // dts 180000
     {0x00, 0x00, 0x00, 0x00, 0x00, 0x02, 0xBF, 0x20},  // pts 180000
     {0xFF, 0xFF, 0xFF, 0xFF, 0xFF, 0xFF, 0xFF, 0xFF},  // segment_start -1
+    {0x00, 0x00, 0x00, 0x00, 0x00, 0x00, 0x00, 0x00},  // discontinuity_sequence 0
+    {0x00, 0x00, 0x00, 0x00, 0x00, 0x00, 0x00, 0x00},  // longest_segment 0
     kAacFrame,
 });
 const Bytes kEndBytes = Concat({
@@ -132,7 +136,8 @@ MediaRecord Metadata() {
 MediaRecord VideoPacket() {
     MediaRecord r = Common(RecordType::kPacket, 3, 1733212800000);
     r.packet = {.kind = media::TrackKind::kVideo, .codec = media::Codec::kH264, .dts = 90000, .pts = 93600,
-                .keyframe = true, .segment_start = 3, .discontinuity = true, .payload = SharedBuffer::Copy(kIdr)};
+                .keyframe = true, .segment_start = 3, .discontinuity_sequence = 1, .longest_segment = 180000,
+                .discontinuity = true, .payload = SharedBuffer::Copy(kIdr)};
     return r;
 }
 
@@ -232,6 +237,8 @@ void ExpectSame(const MediaRecord& a, const MediaRecord& b) {
     EXPECT_EQ(a.packet.keyframe, b.packet.keyframe);
     EXPECT_EQ(a.packet.discontinuity, b.packet.discontinuity);
     EXPECT_EQ(a.packet.segment_start, b.packet.segment_start);
+    EXPECT_EQ(a.packet.discontinuity_sequence, b.packet.discontinuity_sequence);
+    EXPECT_EQ(a.packet.longest_segment, b.packet.longest_segment);
     EXPECT_EQ(a.packet.payload.view(), b.packet.payload.view());
     EXPECT_TRUE(a.config == b.config);  // kind, codec, extradata
     EXPECT_EQ(a.config.width, b.config.width);
@@ -356,7 +363,7 @@ TEST(MediaRecord, EveryTruncationIsAnError) {
 TEST(MediaRecord, TrailingBytesAreAnError) {
     Bytes b = kVideoPacketBytes;
     b.push_back(0);
-    ExpectError(Decode(b), ErrorCode::kInvalidData, "73 bytes, not header_length 66 + payload_length 6");
+    ExpectError(Decode(b), ErrorCode::kInvalidData, "89 bytes, not header_length 82 + payload_length 6");
 }
 
 TEST(MediaRecord, RefusesBadMagicAndUnknownVersions) {

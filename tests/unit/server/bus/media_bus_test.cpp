@@ -106,6 +106,64 @@ TEST(MediaImporter, PackagesTheBusAsHls) {
     EXPECT_NE(metrics.Render().find("onair_bus_latency_seconds_count"), std::string::npos);
 }
 
+/// Hands each record on as a Kafka consumer would: encoded, then decoded.
+struct ThroughTheWire : onair::bus::MediaSink {
+    explicit ThroughTheWire(onair::bus::MediaSink& sink) : next(sink) {}
+    onair::bus::MediaSink& next;
+    void OnRecord(const MediaRecord& r) override {
+        ASSERT_TRUE(format::record::CheckMediaRecord(r).ok());
+        std::vector<uint8_t> bytes;
+        format::record::AppendEncoded(r, bytes);
+        auto decoded = format::record::DecodeMediaRecord(base::SharedBuffer::Adopt(std::move(bytes)));
+        ASSERT_TRUE(decoded.ok()) << decoded.error().message;
+        next.OnRecord(decoded.value());
+    }
+};
+
+TEST(MediaImporter, AnEdgeReadingEncodedRecordsServesTheSameBytesAsTheInProcessOne) {
+    // Everything the packager needs travels in the record: segment numbers,
+    // discontinuity sequence, longest segment, receive time.
+    runtime::Metrics metrics;
+    onair::bus::InProcessBus bus(metrics);
+    const hls::HlsOptions options{.segment_target_ticks = kTarget, .window_segments = 4};
+    hls::HlsService direct_hls(options, std::chrono::seconds(60));
+    hls::HlsService wire_hls(options, std::chrono::seconds(60));
+    MediaImporter direct(direct_hls, bus, metrics);
+    MediaImporter wire(wire_hls, bus, metrics);
+    ThroughTheWire adapter(wire);
+    auto s1 = bus.SubscribeMedia(0, direct);
+    auto s2 = bus.SubscribeMedia(0, adapter);
+    router::StreamHub hub(router::BroadcastOptions{.segment_target_ticks = kTarget});
+    MediaExporter exporter(bus);
+    hub.AddListener(&exporter);
+    auto broadcast = Publish(hub, 6, /*end=*/false);
+    // A takeover: a discontinuity the playlists count.
+    const uint64_t b = hub.NextPublisherId();
+    hub.StartPublish("studio", b, [] {});
+    broadcast->SetVideoConfig(b, test::SampleVideoConfig());
+    broadcast->SetAudioConfig(b, test::SampleAudioConfig());
+    for (auto& p : test::SamplePackets(6)) broadcast->Push(b, p);
+
+    auto a = direct_hls.Find("studio");
+    auto w = wire_hls.Find("studio");
+    ASSERT_TRUE(a && w);
+    const auto playlist = a->MediaPlaylist("src");
+    ASSERT_TRUE(playlist.has_value());
+    EXPECT_NE(playlist->find("#EXT-X-DISCONTINUITY"), std::string::npos);
+    EXPECT_EQ(playlist, w->MediaPlaylist("src"));
+    EXPECT_EQ(a->MultivariantPlaylist(), w->MultivariantPlaylist());
+    int compared = 0;
+    for (uint64_t n = 0; n < 64; ++n) {
+        auto sa = a->Segment("src", n);
+        auto sw = w->Segment("src", n);
+        ASSERT_EQ(sa.has_value(), sw.has_value()) << "segment " << n;
+        if (!sa) continue;
+        EXPECT_EQ(sa->view(), sw->view()) << "segment " << n;
+        ++compared;
+    }
+    EXPECT_GE(compared, 4);
+}
+
 TEST(MediaImporter, AJumpInTheNumbersIsAGapAnnouncedOnTheBus) {
     runtime::Metrics metrics;
     onair::bus::InProcessBus bus(metrics);
