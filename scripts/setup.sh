@@ -25,7 +25,7 @@ PKGS=(
   clang libclang-rt-14-dev
   libboost1.81-dev libsqlite3-dev libspdlog-dev libfmt-dev nlohmann-json3-dev
   libyaml-cpp-dev libcli11-dev libgtest-dev libgmock-dev libbenchmark-dev libssl-dev
-  librdkafka-dev libpq-dev postgresql
+  librdkafka-dev libpq-dev postgresql kcat
   libavcodec-dev libavformat-dev libavutil-dev libswscale-dev libswresample-dev libavfilter-dev
   ffmpeg rtmpdump sqlite3 procps curl python3
   gstreamer1.0-tools gstreamer1.0-plugins-base gstreamer1.0-plugins-good

@@ -10,7 +10,7 @@
 #include <functional>
 #include <mutex>
 #include <random>
-#include <set>
+#include <map>
 #include <thread>
 #include <vector>
 
@@ -288,15 +288,41 @@ private:
         return true;
     }
 
+    /// Reads one record of each partition at the offsets given: partition ->
+    /// (offset, timestamp) of the first record returned (a later offset if
+    /// the one asked for was deleted meanwhile). Partitions that return
+    /// nothing within a second are missing from the answer.
+    std::map<int32_t, std::pair<int64_t, int64_t>> Probe(const std::map<int32_t, int64_t>& at) {
+        std::map<int32_t, std::pair<int64_t, int64_t>> got;
+        ListPtr list(rd_kafka_topic_partition_list_new(static_cast<int>(at.size())));
+        for (const auto& [partition, offset] : at)
+            rd_kafka_topic_partition_list_add(list.get(), topic_.c_str(), partition)->offset = offset;
+        if (rd_kafka_assign(rk_.get(), list.get())) return got;
+        const auto deadline = std::chrono::steady_clock::now() + std::chrono::seconds(1);
+        while (got.size() < at.size() && !stop_ && std::chrono::steady_clock::now() < deadline) {
+            rd_kafka_message_t* m = rd_kafka_consumer_poll(rk_.get(), 50);
+            if (!m) continue;
+            if (!m->err && at.count(m->partition) && !got.count(m->partition))
+                got[m->partition] = {m->offset, rd_kafka_message_timestamp(m, nullptr)};
+            rd_kafka_message_destroy(m);
+        }
+        rd_kafka_assign(rk_.get(), nullptr);
+        return got;
+    }
+
     /// offsets_for_times answered "no record at or after the time" (-1) for
-    /// these partitions. True of a partition whose last record is older;
-    /// not of one whose last record is newer: then the brokers' time index
-    /// did not answer (librdkafka's mock cluster answers -1 to every
-    /// time), and the partition is read from its first retained record,
-    /// skipping records older than the time. Others start at the end.
+    /// these partitions. True of a partition whose last record is older
+    /// (it starts at the end); not of one whose last record is newer: then
+    /// the brokers' time index did not answer (librdkafka's mock cluster
+    /// answers -1 to every time), and the first record at or after the time
+    /// is found by bisection over the offsets, all such partitions probed
+    /// together (a round trip per halving: ~14 for 10^4 records).
     void CheckTimeIndex(rd_kafka_topic_partition_list_t& list) {
-        ListPtr probe(rd_kafka_topic_partition_list_new(list.cnt));
-        std::vector<int64_t> low(static_cast<size_t>(list.cnt), 0);
+        struct Range {
+            int64_t lo, hi;  // the answer is in [lo, hi]; hi's record is not older than since_ms
+        };
+        std::map<int32_t, Range> ranges;
+        std::map<int32_t, int64_t> last;
         for (int i = 0; i < list.cnt; ++i) {
             auto& e = list.elems[i];
             if (e.offset >= 0 && !e.err) continue;
@@ -306,45 +332,47 @@ private:
             if (rd_kafka_query_watermark_offsets(rk_.get(), topic_.c_str(), e.partition, &lo, &hi, 2000) ||
                 hi <= lo)
                 continue;
-            low[static_cast<size_t>(i)] = lo;
-            rd_kafka_topic_partition_list_add(probe.get(), topic_.c_str(), e.partition)->offset = hi - 1;
+            ranges[e.partition] = {lo, hi - 1};
+            last[e.partition] = hi - 1;
         }
-        if (probe->cnt == 0 || rd_kafka_assign(rk_.get(), probe.get())) return;
-        // One record from each probed partition: its last.
-        int answered = 0;
-        std::vector<bool> seen(static_cast<size_t>(list.cnt), false);
-        const auto deadline = std::chrono::steady_clock::now() + std::chrono::seconds(3);
-        while (answered < probe->cnt && !stop_ && std::chrono::steady_clock::now() < deadline) {
-            rd_kafka_message_t* m = rd_kafka_consumer_poll(rk_.get(), 100);
-            if (!m) continue;
-            const int32_t partition = m->partition;
-            const bool ok = !m->err;
-            const int64_t ts = ok ? rd_kafka_message_timestamp(m, nullptr) : -1;
-            rd_kafka_message_destroy(m);
-            for (int i = 0; ok && i < list.cnt; ++i) {
-                auto idx = static_cast<size_t>(i);
-                if (list.elems[i].partition != partition || seen[idx]) continue;
-                seen[idx] = true;
-                ++answered;
+        if (ranges.empty()) return;
+        for (const auto& [partition, answer] : Probe(last)) {
+            if (answer.second < since_ms_) ranges.erase(partition);  // all older: the end it is
+        }
+        for (auto it = ranges.begin(); it != ranges.end();) {
+            // Unanswered: no bisection possible; the end.
+            if (!last.count(it->first)) it = ranges.erase(it);
+            else ++it;
+        }
+        const size_t searched = ranges.size();
+        for (int round = 0; round < 40 && !stop_; ++round) {
+            std::map<int32_t, int64_t> mid;
+            for (const auto& [partition, r] : ranges)
+                if (r.lo < r.hi) mid[partition] = r.lo + (r.hi - r.lo) / 2;
+            if (mid.empty()) break;
+            const auto answers = Probe(mid);
+            for (const auto& [partition, at] : mid) {
+                auto& r = ranges[partition];
+                auto a = answers.find(partition);
+                if (a == answers.end()) {
+                    r.lo = r.hi;  // no answer: settle for what is known
+                    continue;
+                }
+                const auto [offset, ts] = a->second;
                 if (ts >= since_ms_) {
-                    list.elems[i].offset = low[idx];
-                    skipping_.insert(partition);
+                    r.hi = std::max(r.lo, std::min(r.hi, offset));
+                } else {
+                    r.lo = std::min(r.hi, std::max(offset, at) + 1);
                 }
             }
         }
-        rd_kafka_assign(rk_.get(), nullptr);
-        if (!skipping_.empty())
-            Log().Warn("the brokers did not answer offsets for times; reading from the oldest retained records",
-                       {{"onair.bus.topic", topic_}, {"onair.bus.partitions", skipping_.size()}});
-    }
-
-    /// Records older than since_ms on a partition read from its start
-    /// (CheckTimeIndex) are skipped, until the first one that is not.
-    bool SkipOld(const rd_kafka_message_t* m) {
-        if (skipping_.empty() || !skipping_.count(m->partition)) return false;
-        if (rd_kafka_message_timestamp(m, nullptr) < since_ms_) return true;
-        skipping_.erase(m->partition);
-        return false;
+        for (int i = 0; i < list.cnt; ++i) {
+            auto it = ranges.find(list.elems[i].partition);
+            if (it != ranges.end()) list.elems[i].offset = it->second.hi;
+        }
+        if (searched > 0)
+            Log().Info("the brokers did not answer offsets for times; found them by bisection",
+                       {{"onair.bus.topic", topic_}, {"onair.bus.partitions", searched}});
     }
 
     void UpdateLag() {
@@ -393,10 +421,6 @@ private:
                 rd_kafka_message_destroy(m);
                 continue;
             }
-            if (SkipOld(m)) {
-                rd_kafka_message_destroy(m);
-                continue;
-            }
             ++consumed_;
             handle_(m);
         }
@@ -414,7 +438,6 @@ private:
     HandlePtr rk_;
     std::thread thread_;
     std::atomic<bool> stop_{false};
-    std::set<int32_t> skipping_;  // partitions read from their start (the consumer thread's)
 };
 
 class KafkaBus final : public Bus {
