@@ -3,6 +3,7 @@
 # librdkafka's mock cluster), on loopback, random ports.
 #
 #   kafka_broker.sh start DIR [TOPIC:PARTITIONS...]   prints the bootstrap address
+#                      (default topics: onair.media:4 onair.events:1)
 #   kafka_broker.sh down DIR | up DIR                  an outage, and the end of it
 #   kafka_broker.sh stop DIR
 #
@@ -13,9 +14,34 @@ cmd=${1:?usage: kafka_broker.sh start|down|up|stop DIR [TOPIC:PARTITIONS...]}
 dir=${2:?usage: kafka_broker.sh start|down|up|stop DIR}
 shift 2
 
+# signal SIG WHAT: sends SIG and waits until the broker logs WHAT ("brokers
+# down" / "brokers up"), which it does after the mock calls.
 signal() {
+  local before
   [[ -f $dir/pid ]] || { echo "kafka_broker.sh: no broker in $dir" >&2; exit 1; }
+  before=$(grep -c " $2\$" "$dir/log" || true)
   kill -s "$1" "$(cat "$dir/pid")"
+  for _ in $(seq 1 50); do
+    (( $(grep -c " $2\$" "$dir/log" || true) > before )) && return 0
+    sleep 0.1
+  done
+  echo "kafka_broker.sh: the broker did not log '$2' within 5 s" >&2
+  exit 1
+}
+
+# Ends the broker named by DIR/pid, if that pid is still a kafka-test-broker
+# (not a process that reused the pid of one long gone).
+stop() {
+  [[ -f $dir/pid ]] || return 0
+  local pid
+  pid=$(cat "$dir/pid")
+  # (readlink says "... (deleted)" once the binary was rebuilt)
+  if [[ $(readlink "/proc/$pid/exe" 2>/dev/null) == */kafka-test-broker* ]]; then
+    kill "$pid" 2>/dev/null || true
+    for _ in $(seq 1 50); do kill -0 "$pid" 2>/dev/null || break; sleep 0.1; done
+    kill -9 "$pid" 2>/dev/null || true
+  fi
+  rm -f "$dir/pid"
 }
 
 case $cmd in
@@ -23,6 +49,7 @@ case $cmd in
     bin=${ONAIR_KAFKA_BROKER_BIN:-${ONAIR_BUILD_DIR:-build}/tools/kafka-test-broker/kafka-test-broker}
     [[ -x $bin ]] || { echo "kafka_broker.sh: $bin missing (build the kafka-test-broker target)" >&2; exit 1; }
     command -v kcat >/dev/null || { echo "kafka_broker.sh: kcat missing (scripts/setup.sh)" >&2; exit 1; }
+    stop  # a broker left over by an interrupted run
     mkdir -p "$dir"
     rm -f "$dir/bootstrap"
     args=()
@@ -41,16 +68,8 @@ case $cmd in
     echo "kafka_broker.sh: the broker did not come up: $(tail -3 "$dir/log")" >&2
     exit 1
     ;;
-  down) signal USR1; sleep 0.2 ;;
-  up) signal USR2; sleep 0.2 ;;
-  stop)
-    if [[ -f $dir/pid ]]; then
-      pid=$(cat "$dir/pid")
-      kill "$pid" 2>/dev/null || true
-      for _ in $(seq 1 50); do kill -0 "$pid" 2>/dev/null || break; sleep 0.1; done
-      kill -9 "$pid" 2>/dev/null || true
-      rm -f "$dir/pid"
-    fi
-    ;;
+  down) signal USR1 "brokers down" ;;
+  up) signal USR2 "brokers up" ;;
+  stop) stop ;;
   *) echo "kafka_broker.sh: unknown command $cmd" >&2; exit 2 ;;
 esac
