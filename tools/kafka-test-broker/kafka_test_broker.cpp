@@ -13,7 +13,13 @@
 // its newest ~5 MiB; a batch of ~2.5 MiB or more becomes unreadable; a fetch
 // on an empty partition waits the full fetch.wait.max.ms (use ~10 ms in
 // tests); group joins and leaves take session.timeout.ms minus 1 s (use
-// ~6 s on every member); clients cannot create topics (create them here).
+// ~6 s on every member); clients cannot create topics (CreateTopics is not
+// served: create them here), but a Metadata request that allows
+// auto-creation (any producer's, kcat's) creates an unknown topic with 4
+// partitions; ListOffsets by timestamp (offsets_for_times, kcat -o s@T) is
+// not implemented: it answers offset -1 without an error for every time,
+// which a client takes as "no record at or after T".
+// tests/integration/kafka_broker_test.sh probes these answers.
 #include <librdkafka/rdkafka.h>
 #include <librdkafka/rdkafka_mock.h>
 #include <signal.h>
@@ -33,13 +39,20 @@ void Usage(FILE* out) {
     std::fprintf(out,
                  "usage: kafka-test-broker [--brokers N] [--topic NAME:PARTITIONS]... [--bootstrap-file FILE]\n"
                  "\n"
-                 "A Kafka-protocol broker for tests (librdkafka's mock cluster) on 127.0.0.1, random ports.\n"
-                 "Prints the bootstrap address list and writes it to FILE (atomically). Runs until SIGTERM/SIGINT.\n"
-                 "SIGUSR1: every broker goes down (an outage); SIGUSR2: they come back. Data is kept.\n"
+                 "A Kafka-protocol broker for tests: librdkafka's mock cluster of N brokers (default 1) on\n"
+                 "127.0.0.1, random ports. Creates each --topic (clients cannot). Prints the bootstrap address\n"
+                 "list on stdout and writes it to FILE (via FILE.tmp and a rename). Runs until SIGTERM/SIGINT.\n"
+                 "SIGUSR1: every broker goes down (an outage); SIGUSR2: they come back. The data is kept.\n"
+                 "Each transition is logged to stderr with a Unix timestamp.\n"
                  "\n"
-                 "Limits of the mock (librdkafka 2.0.2): each partition keeps only its newest ~5 MiB; a batch of\n"
-                 "~2.5 MiB or more is unreadable; a fetch on an empty partition waits the full fetch.wait.max.ms\n"
-                 "(use ~10 ms); group joins/leaves take session.timeout.ms - 1 s; clients cannot create topics.\n");
+                 "Limits of the mock (librdkafka 2.0.2):\n"
+                 "  - each partition keeps only its newest ~5 MiB; a batch of ~2.5 MiB or more is unreadable;\n"
+                 "  - a fetch on an empty partition waits the full fetch.wait.max.ms (use ~10 ms);\n"
+                 "  - group joins/leaves take session.timeout.ms - 1 s (use ~6 s on every member);\n"
+                 "  - clients cannot create topics (no CreateTopics), but a producer's Metadata request\n"
+                 "    auto-creates an unknown topic with 4 partitions;\n"
+                 "  - ListOffsets by timestamp (offsets_for_times, kcat -o s@T) answers offset -1 with no\n"
+                 "    error for every time: no by-time lookup.\n");
 }
 
 void Stamp(const char* what) {
@@ -99,8 +112,9 @@ int main(int argc, char** argv) {
 
     char errstr[512];
     rd_kafka_conf_t* conf = rd_kafka_conf_new();
-    // The mock cluster needs a client handle to live in; this one never connects.
-    if (rd_kafka_conf_set(conf, "bootstrap.servers", "", errstr, sizeof errstr) != RD_KAFKA_CONF_OK) {
+    // The mock cluster needs a client handle to live in; this one never
+    // connects (log_level 4: not its notice that it has no bootstrap.servers).
+    if (rd_kafka_conf_set(conf, "log_level", "4", errstr, sizeof errstr) != RD_KAFKA_CONF_OK) {
         std::fprintf(stderr, "kafka-test-broker: %s\n", errstr);
         return 1;
     }
