@@ -138,7 +138,7 @@ ok "kcat reads broadcast.started from onair.events as JSON"
 # --- 2. a second edge, mid-broadcast ----------------------------------------------
 ingest_records_before=$(HTTP_PORT=$INGEST_HTTP metric onair_bus_records_produced_total)
 start_edge 2
-wait_edge_playable 2 2000
+wait_edge_playable 2 "$(scaled 2000)"  # 2 s (3x under ASan+UBSan)
 ok "edge 2, started mid-broadcast, served it $EDGE_MS ms after it started"
 
 # Byte-identical: the same media playlist from both edges (retrying until
@@ -174,7 +174,7 @@ ok "the ingest was not touched (produced $ingest_records_before records before e
 kill -KILL "${EDGE_PIDS[1]}"
 wait "${EDGE_PIDS[1]}" 2>/dev/null || true
 start_edge 1
-wait_edge_playable 1 2000
+wait_edge_playable 1 "$(scaled 2000)"
 ok "edge 1, killed and restarted, served the broadcast again $EDGE_MS ms after it started"
 set +e
 node "$PLAYER" --url "$(edge_url 2)/live/cluster/index.m3u8" --seconds 8 --min-advance 0.9 \
