@@ -26,21 +26,19 @@ export ONAIR_LOG_LEVEL=info
 
 # A light source that fits the test broker (it keeps ~5 MiB per partition):
 # 320x240 at 15 fps, ~400 kbit/s, a keyframe every second, 16 s looped.
-light_flv() {
-  local dir=$ONAIR_BUILD_DIR/integration-cache f
-  f=$dir/src-240p15-light.flv
-  mkdir -p "$dir"
-  (
-    flock -w 300 9 || exit 1
-    if [[ ! -s $f ]]; then
-      ffmpeg -nostdin -hide_banner -v error -y \
-        -f lavfi -i testsrc2=size=320x240:rate=15 -f lavfi -i "sine=frequency=440:sample_rate=48000" \
-        -t 16 -map 0:v -map 1:a -af atrim=end_sample=766976 -c:v libx264 -preset veryfast -profile:v high \
-        -pix_fmt yuv420p -b:v 400k -maxrate 400k -bufsize 400k -g 15 -keyint_min 15 -sc_threshold 0 -bf 2 \
-        -c:a aac -b:a 64k -ac 2 -ar 48000 -f flv "$f.tmp" && mv "$f.tmp" "$f"
-    fi
-  ) 9>"$dir/.lock" || fail "cannot generate the light source file"
-  SRC_FLV=$f
+light_flv() { cached_source src-240p15-light 320x240 15 400k 15 64k; }
+
+# play_from N SECONDS: hls.js plays edge N's stream for SECONDS, advancing at
+# least 90% of wall time.
+play_from() {
+  local n=$1 rc
+  set +e
+  node "$PLAYER" --url "$(edge_url "$n")/live/cluster/index.m3u8" --seconds "$2" --min-advance 0.9 \
+    --startup-timeout "$(scaled 15)" >"$T/player$n.json" 2>"$T/player$n.err"
+  rc=$?
+  set -e
+  [[ $rc -eq 0 ]] || fail "hls.js playback from edge $n failed (exit $rc): $(cat "$T/player$n.json") $(tail -3 "$T/player$n.err")"
+  ok "hls.js plays from edge $n: $(cat "$T/player$n.json")"
 }
 
 # --- the broker -------------------------------------------------------------
@@ -111,13 +109,7 @@ start_publisher pub "rtmp://127.0.0.1:$RTMP_PORT/live/$KEY"
 wait_until "$(scaled 15)" "edge 1 to serve the broadcast" edge_playable 1
 ok "published to the ingest; edge 1 serves it"
 
-set +e
-node "$PLAYER" --url "$(edge_url 1)/live/cluster/index.m3u8" --seconds 10 --min-advance 0.9 \
-  --startup-timeout "$(scaled 15)" >"$T/player1.json" 2>"$T/player1.err"
-rc=$?
-set -e
-[[ $rc -eq 0 ]] || fail "hls.js playback from edge 1 failed (exit $rc): $(cat "$T/player1.json") $(tail -3 "$T/player1.err")"
-ok "hls.js plays from edge 1: $(cat "$T/player1.json")"
+play_from 1 10
 
 started_on_kafka() {
   python3 - "$T/kcat-events.out" <<'PY'
@@ -176,13 +168,7 @@ wait "${EDGE_PIDS[1]}" 2>/dev/null || true
 start_edge 1
 wait_edge_playable 1 "$(scaled 2000)"
 ok "edge 1, killed and restarted, served the broadcast again $EDGE_MS ms after it started"
-set +e
-node "$PLAYER" --url "$(edge_url 2)/live/cluster/index.m3u8" --seconds 8 --min-advance 0.9 \
-  --startup-timeout "$(scaled 15)" >"$T/player2.json" 2>"$T/player2.err"
-rc=$?
-set -e
-[[ $rc -eq 0 ]] || fail "hls.js playback from edge 2 failed (exit $rc): $(cat "$T/player2.json")"
-ok "hls.js plays from edge 2: $(cat "$T/player2.json")"
+play_from 2 8
 
 # --- 4. the broker goes away and comes back ---------------------------------------
 last_segment() { fetch "$(edge_url "$1")/live/cluster/src/index.m3u8" "$T/last$1" >/dev/null; last_uri "$T/last$1.body"; }
@@ -193,8 +179,7 @@ sleep 4
 bash "$BROKER" up "$KDIR"
 log "broker up"
 alive "$PUB_PID" || fail "the publisher was dropped while the broker was away: $(tail -3 "$T/pub.err")"
-advanced() { local now; now=$(last_segment "$1"); [[ -n $now && $now != "$before" ]] && live_playable_edge "$1"; }
-live_playable_edge() { HTTP_PORT=${EDGE_PORTS[$1]} live_playable cluster; }
+advanced() { local now; now=$(last_segment "$1"); [[ -n $now && $now != "$before" ]] && edge_playable "$1"; }
 wait_until "$(scaled 20)" "edge 2's playlist to advance after the outage" advanced 2
 wait_until "$(scaled 20)" "edge 1's playlist to advance after the outage" advanced 1
 ok "the broadcast resumed on both edges after the outage"

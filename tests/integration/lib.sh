@@ -198,21 +198,28 @@ check_no_sanitizer_report() {
 # GOP) at ~2.5 Mbps + 48 kHz stereo AAC. 16 s is a whole number of video and
 # AAC frames, and the audio is cut one AAC frame short (the encoder's priming
 # frame makes up for it), so -stream_loop -1 loops without a timestamp seam.
-source_flv() {
+source_flv() { cached_source src-720p30-v2 1280x720 30 2500k 60 128k; }
+
+# cached_source NAME SIZE FPS VIDEO_BITRATE GOP AUDIO_BITRATE: 16 s of
+# testsrc2 H.264 High (B-frames, fixed GOP) + 48 kHz stereo AAC, cut so that
+# it loops without a seam (see source_flv), generated once per build dir
+# into integration-cache/NAME.flv. Sets SRC_FLV.
+cached_source() {
+  local name=$1 size=$2 fps=$3 vb=$4 gop=$5 ab=$6
   local dir=$ONAIR_BUILD_DIR/integration-cache f
-  f=$dir/src-720p30-v2.flv
+  f=$dir/$name.flv
   mkdir -p "$dir"
   (
     flock -w 300 9 || exit 1
     if [[ ! -s $f ]]; then
       ffmpeg -nostdin -hide_banner -v error -y \
-        -f lavfi -i testsrc2=size=1280x720:rate=30 -f lavfi -i "sine=frequency=440:sample_rate=48000" \
+        -f lavfi -i "testsrc2=size=$size:rate=$fps" -f lavfi -i "sine=frequency=440:sample_rate=48000" \
         -t 16 -map 0:v -map 1:a -af atrim=end_sample=766976 -c:v libx264 -preset veryfast -profile:v high -pix_fmt yuv420p \
-        -b:v 2500k -maxrate 2500k -bufsize 2500k -g 60 -keyint_min 60 -sc_threshold 0 -bf 2 \
-        -c:a aac -b:a 128k -ac 2 -ar 48000 -f flv "$f.tmp" && mv "$f.tmp" "$f"
+        -b:v "$vb" -maxrate "$vb" -bufsize "$vb" -g "$gop" -keyint_min "$gop" -sc_threshold 0 -bf 2 \
+        -c:a aac -b:a "$ab" -ac 2 -ar 48000 -f flv "$f.tmp" && mv "$f.tmp" "$f"
     fi
-  ) 9>"$dir/.lock" || fail "cannot generate the source file"
-  [[ -s $f ]] || fail "source file missing"
+  ) 9>"$dir/.lock" || fail "cannot generate the source file $name"
+  [[ -s $f ]] || fail "source file $name missing"
   SRC_FLV=$f
 }
 

@@ -1,6 +1,7 @@
 // SPDX-License-Identifier: Apache-2.0
 #include "onair/app/edge_node.h"
 
+#include "onair/bus/open_bus.h"
 #include "onair/runtime/wall_clock.h"
 
 namespace onair::app {
@@ -32,10 +33,7 @@ EdgeNode::EdgeNode(const runtime::Config& config, bus::Bus& bus, runtime::Metric
 EdgeNode::~EdgeNode() { Stop(); }
 
 base::Status EdgeNode::Start() {
-    const int64_t lookback_ms = config_.bus.lookback_ms > 0
-                                    ? config_.bus.lookback_ms
-                                    : static_cast<int64_t>(config_.hls.window_segments) * config_.hls.segment_duration_ms;
-    subscription_ = bus_.SubscribeMedia(runtime::WallClockMs() - lookback_ms, importer_);
+    subscription_ = bus_.SubscribeMedia(runtime::WallClockMs() - bus::LookbackMs(config_), importer_);
     if (!subscription_) return base::MakeError(base::ErrorCode::kIo, "edge: cannot subscribe to " + bus_.describe());
     sweeper_ = std::thread([this] {
         std::unique_lock lock(mu_);

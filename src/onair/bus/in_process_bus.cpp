@@ -37,12 +37,10 @@ InProcessBus::~InProcessBus() = default;
 
 std::shared_ptr<const InProcessBus::Names> InProcessBus::NamesForLocked(const MediaRecord& record) {
     auto it = names_.find(record.broadcast_id);
-    if (it != names_.end() && it->second->channel == record.channel && it->second->end_reason == record.end_reason)
-        return it->second;
+    if (it != names_.end() && it->second->channel == record.channel) return it->second;
     auto names = std::make_shared<Names>();
     names->broadcast_id = record.broadcast_id;
     names->channel = record.channel;
-    names->end_reason = record.end_reason;
     names_[names->broadcast_id] = names;
     return names;
 }
@@ -62,10 +60,13 @@ void InProcessBus::PublishMedia(const MediaRecord& record) {
     stored.record = record;
     stored.record.broadcast_id = stored.names->broadcast_id;
     stored.record.channel = stored.names->channel;
-    stored.record.end_reason = stored.names->end_reason;
     stored.cost = 128 + record.packet.payload.size() + record.config.extradata.size() + record.metadata.size();
     history_bytes_ += stored.cost;
     history_.push_back(std::move(stored));
+    // The deque never moves an element it holds: the view stays valid.
+    auto& kept = history_.back();
+    kept.end_reason = std::string(record.end_reason);
+    kept.record.end_reason = kept.end_reason;
     if (record.type == RecordType::kEnd) names_.erase(std::string(record.broadcast_id));
     TrimLocked(record.wallclock_ms > 0 ? record.wallclock_ms : runtime::WallClockMs());
 }

@@ -45,10 +45,10 @@ private:
     struct Names {
         std::string broadcast_id;
         std::string channel;
-        std::string end_reason;
     };
     struct Stored {
         std::shared_ptr<const Names> names;
+        std::string end_reason;  // kEnd only
         format::record::MediaRecord record;
         size_t cost = 0;
     };

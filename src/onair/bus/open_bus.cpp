@@ -28,14 +28,18 @@ base::Result<std::map<std::string, std::string>> ParseProperties(const std::stri
 
 }  // namespace
 
+int64_t LookbackMs(const runtime::Config& config) {
+    return config.bus.lookback_ms > 0
+               ? config.bus.lookback_ms
+               : static_cast<int64_t>(config.hls.window_segments) * config.hls.segment_duration_ms;
+}
+
 base::Result<std::unique_ptr<Bus>> OpenBus(const runtime::Config& config, runtime::Metrics& metrics,
                                            const std::string& client_id) {
     const auto& b = config.bus;
     if (b.url == "in-process") {
         InProcessBusOptions o;
-        o.retention_ms = b.lookback_ms > 0 ? b.lookback_ms
-                                           : static_cast<int64_t>(config.hls.window_segments) *
-                                                 config.hls.segment_duration_ms;
+        o.retention_ms = LookbackMs(config);
         return std::unique_ptr<Bus>(std::make_unique<InProcessBus>(metrics, o));
     }
     constexpr std::string_view kScheme = "kafka://";
