@@ -32,6 +32,15 @@ public:
     virtual ~Subscription() = default;
 };
 
+/// The two media topics: the source as published (onair.media), and the
+/// transcoded renditions (onair.renditions). Both are keyed by broadcast id.
+enum class MediaTopic : uint8_t { kSource = 0, kRenditions = 1 };
+
+/// Where a record goes: a record that names a rendition is a transcoder's.
+inline MediaTopic TopicOf(const format::record::MediaRecord& record) {
+    return record.rendition.empty() ? MediaTopic::kSource : MediaTopic::kRenditions;
+}
+
 /// What a bus has done, for metrics and tests.
 struct BusStats {
     uint64_t media_produced = 0;    // records accepted for delivery
@@ -58,6 +67,7 @@ class Bus {
 public:
     virtual ~Bus() = default;
 
+    /// To the record's topic (TopicOf).
     virtual void PublishMedia(const format::record::MediaRecord& record) = 0;
     virtual void PublishEvent(std::string_view key, std::string_view json) = 0;
 
@@ -65,7 +75,17 @@ public:
     /// the epoch; the log's time index) on, then live ones. A consumer that
     /// joins mid-broadcast asks for a little history so it can start at a
     /// segment start at once instead of waiting for the next one.
-    virtual std::unique_ptr<Subscription> SubscribeMedia(int64_t since_ms, MediaSink& sink) = 0;
+    virtual std::unique_ptr<Subscription> SubscribeMedia(int64_t since_ms, MediaSink& sink,
+                                                         MediaTopic topic = MediaTopic::kSource) = 0;
+    /// Source records, as a member of the consumer group `group`: the
+    /// group's members share the broadcasts (one partition, and so one
+    /// broadcast, goes to one member at a time). When a member leaves or
+    /// dies, its broadcasts move to the others (Kafka: after the group's
+    /// session timeout). A member resumes from the group's committed
+    /// position (records before it were another member's; a consumer that
+    /// only wants the live edge skips the old ones itself), a new group from
+    /// the end of the log. Transcoders use it.
+    virtual std::unique_ptr<Subscription> SubscribeMediaGroup(const std::string& group, MediaSink& sink) = 0;
     /// Delivers events published from now on.
     virtual std::unique_ptr<Subscription> SubscribeEvents(EventSink& sink) = 0;
 

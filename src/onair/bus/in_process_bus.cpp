@@ -2,6 +2,7 @@
 #include "onair/bus/in_process_bus.h"
 
 #include <algorithm>
+#include <functional>
 
 #include "onair/runtime/wall_clock.h"
 
@@ -47,35 +48,49 @@ std::shared_ptr<const InProcessBus::Names> InProcessBus::NamesForLocked(const Me
 
 void InProcessBus::PublishMedia(const MediaRecord& record) {
     std::lock_guard lock(media_mu_);
+    Topic& topic = TopicFor(TopicOf(record));
+    // A group member gets the source records of the broadcasts its hash
+    // picks; every plain subscriber of the topic gets every record.
+    std::vector<MediaSink*> members;
+    if (&topic == &source_) {
+        const size_t hash = std::hash<std::string_view>{}(record.broadcast_id);
+        for (auto& [name, group] : groups_)
+            if (!group.empty()) members.push_back(group[hash % group.size()]);
+    }
+    const size_t receivers = topic.sinks.size() + members.size();
     metrics_.media_produced.Inc();
     metrics_.media_delivered.Inc();
-    metrics_.media_consumed.Inc(media_sinks_.size());
+    metrics_.media_consumed.Inc(receivers);
     const size_t bytes = format::record::EncodedSize(record);  // what it would weigh on Kafka
     metrics_.media_bytes_produced.Inc(bytes);
-    metrics_.media_bytes_consumed.Inc(bytes * media_sinks_.size());
-    for (auto* sink : media_sinks_) sink->OnRecord(record);
+    metrics_.media_bytes_consumed.Inc(bytes * receivers);
+    for (auto* sink : topic.sinks) sink->OnRecord(record);
+    for (auto* sink : members) sink->OnRecord(record);
     if (options_.retention_ms <= 0 || options_.retention_bytes == 0) return;
     Stored stored;
     stored.names = NamesForLocked(record);
     stored.record = record;
     stored.record.broadcast_id = stored.names->broadcast_id;
     stored.record.channel = stored.names->channel;
-    stored.cost = 128 + record.packet.payload.size() + record.config.extradata.size() + record.metadata.size();
-    history_bytes_ += stored.cost;
-    history_.push_back(std::move(stored));
-    // The deque never moves an element it holds: the view stays valid.
-    auto& kept = history_.back();
+    stored.cost = 128 + record.packet.payload.size() + record.config.extradata.size() + record.metadata.size() +
+                  record.ladder.size();
+    topic.history_bytes += stored.cost;
+    topic.history.push_back(std::move(stored));
+    // The deque never moves an element it holds: the views stay valid.
+    auto& kept = topic.history.back();
     kept.end_reason = std::string(record.end_reason);
     kept.record.end_reason = kept.end_reason;
-    if (record.type == RecordType::kEnd) names_.erase(std::string(record.broadcast_id));
-    TrimLocked(record.wallclock_ms > 0 ? record.wallclock_ms : runtime::WallClockMs());
+    kept.rendition = std::string(record.rendition);
+    kept.record.rendition = kept.rendition;
+    if (record.type == RecordType::kEnd && record.rendition.empty()) names_.erase(std::string(record.broadcast_id));
+    TrimLocked(topic, record.wallclock_ms > 0 ? record.wallclock_ms : runtime::WallClockMs());
 }
 
-void InProcessBus::TrimLocked(int64_t now_ms) {
-    while (!history_.empty() && (history_bytes_ > options_.retention_bytes ||
-                                 history_.front().record.wallclock_ms < now_ms - options_.retention_ms)) {
-        history_bytes_ -= history_.front().cost;
-        history_.pop_front();
+void InProcessBus::TrimLocked(Topic& topic, int64_t now_ms) {
+    while (!topic.history.empty() && (topic.history_bytes > options_.retention_bytes ||
+                                      topic.history.front().record.wallclock_ms < now_ms - options_.retention_ms)) {
+        topic.history_bytes -= topic.history.front().cost;
+        topic.history.pop_front();
     }
 }
 
@@ -86,14 +101,21 @@ void InProcessBus::PublishEvent(std::string_view key, std::string_view json) {
     for (auto* sink : event_sinks_) sink->OnEvent(key, json);
 }
 
-std::unique_ptr<Subscription> InProcessBus::SubscribeMedia(int64_t since_ms, MediaSink& sink) {
+std::unique_ptr<Subscription> InProcessBus::SubscribeMedia(int64_t since_ms, MediaSink& sink, MediaTopic which) {
     std::lock_guard lock(media_mu_);
-    for (const auto& stored : history_) {
+    Topic& topic = TopicFor(which);
+    for (const auto& stored : topic.history) {
         if (stored.record.wallclock_ms < since_ms) continue;
         metrics_.media_consumed.Inc();
         sink.OnRecord(stored.record);
     }
-    media_sinks_.push_back(&sink);
+    topic.sinks.push_back(&sink);
+    return std::make_unique<MediaSubscription>(*this, sink);
+}
+
+std::unique_ptr<Subscription> InProcessBus::SubscribeMediaGroup(const std::string& group, MediaSink& sink) {
+    std::lock_guard lock(media_mu_);
+    groups_[group].push_back(&sink);
     return std::make_unique<MediaSubscription>(*this, sink);
 }
 
@@ -105,7 +127,12 @@ std::unique_ptr<Subscription> InProcessBus::SubscribeEvents(EventSink& sink) {
 
 void InProcessBus::Remove(const MediaSink* sink) {
     std::lock_guard lock(media_mu_);
-    std::erase(media_sinks_, sink);
+    std::erase(source_.sinks, sink);
+    std::erase(renditions_.sinks, sink);
+    for (auto it = groups_.begin(); it != groups_.end();) {
+        std::erase(it->second, sink);
+        it = it->second.empty() ? groups_.erase(it) : std::next(it);
+    }
 }
 
 void InProcessBus::Remove(const EventSink* sink) {

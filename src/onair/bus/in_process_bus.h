@@ -32,7 +32,12 @@ public:
 
     void PublishMedia(const format::record::MediaRecord& record) override;
     void PublishEvent(std::string_view key, std::string_view json) override;
-    std::unique_ptr<Subscription> SubscribeMedia(int64_t since_ms, MediaSink& sink) override;
+    std::unique_ptr<Subscription> SubscribeMedia(int64_t since_ms, MediaSink& sink,
+                                                 MediaTopic topic = MediaTopic::kSource) override;
+    /// Members of one group split the broadcasts by a hash of their id (as
+    /// Kafka's partitioner does); a member that leaves hands its broadcasts
+    /// to the others at once. Live records only: no history.
+    std::unique_ptr<Subscription> SubscribeMediaGroup(const std::string& group, MediaSink& sink) override;
     std::unique_ptr<Subscription> SubscribeEvents(EventSink& sink) override;
     BusStats stats() const override { return metrics_.Snapshot(); }
     std::string describe() const override { return "in-process"; }
@@ -49,13 +54,13 @@ private:
     struct Stored {
         std::shared_ptr<const Names> names;
         std::string end_reason;  // kEnd only
+        std::string rendition;
         format::record::MediaRecord record;
         size_t cost = 0;
     };
     void Remove(const MediaSink* sink);
     void Remove(const EventSink* sink);
     std::shared_ptr<const Names> NamesForLocked(const format::record::MediaRecord& record);
-    void TrimLocked(int64_t now_ms);
 
     const InProcessBusOptions options_;
     BusMetrics metrics_;
@@ -64,10 +69,17 @@ private:
     // is gone. A media sink may publish events (a separate lock), not media.
     mutable std::mutex media_mu_;
     mutable std::mutex events_mu_;
-    std::vector<MediaSink*> media_sinks_;
+    struct Topic {
+        std::vector<MediaSink*> sinks;
+        std::deque<Stored> history;
+        size_t history_bytes = 0;
+    };
+    Topic& TopicFor(MediaTopic topic) { return topic == MediaTopic::kSource ? source_ : renditions_; }
+    void TrimLocked(Topic& topic, int64_t now_ms);
+    Topic source_;
+    Topic renditions_;
+    std::map<std::string, std::vector<MediaSink*>, std::less<>> groups_;
     std::vector<EventSink*> event_sinks_;
-    std::deque<Stored> history_;
-    size_t history_bytes_ = 0;
     std::map<std::string, std::shared_ptr<const Names>, std::less<>> names_;
 };
 

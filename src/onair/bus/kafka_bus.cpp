@@ -100,10 +100,12 @@ base::Result<ConfPtr> BaseConf(const KafkaBusOptions& o, const std::vector<std::
     return conf;
 }
 
-/// One producer handle and its topic.
+/// One producer handle and its topic (and, for media, the renditions
+/// topic, which the same producer writes).
 struct Producer {
     HandlePtr rk;
     TopicPtr topic;
+    TopicPtr renditions;
 };
 
 /// The delivery callback's view of the bus (the producer's opaque).
@@ -442,6 +444,9 @@ public:
         auto media = MakeProducer(options_, options_.media_topic, &media_counters_);
         if (!media.ok()) return media.error();
         media_ = std::move(media.value());
+        media_.renditions.reset(rd_kafka_topic_new(media_.rk.get(), options_.renditions_topic.c_str(), nullptr));
+        if (!media_.renditions)
+            return KafkaError("topic " + options_.renditions_topic, rd_kafka_err2str(rd_kafka_last_error()));
         // Events have their own producer: a media backlog never holds up or
         // crowds out an event.
         auto events = MakeProducer(options_, options_.events_topic, &event_counters_);
@@ -481,8 +486,10 @@ public:
         thread_local std::vector<uint8_t> scratch;
         scratch.clear();
         format::record::AppendEncoded(record, scratch);
+        rd_kafka_topic_t* topic =
+            TopicOf(record) == MediaTopic::kSource ? media_.topic.get() : media_.renditions.get();
         const auto err = rd_kafka_producev(
-            media_.rk.get(), RD_KAFKA_V_RKT(media_.topic.get()),
+            media_.rk.get(), RD_KAFKA_V_RKT(topic),
             RD_KAFKA_V_KEY(const_cast<char*>(record.broadcast_id.data()), record.broadcast_id.size()),
             RD_KAFKA_V_VALUE(scratch.data(), scratch.size()), RD_KAFKA_V_MSGFLAGS(RD_KAFKA_MSG_F_COPY),
             RD_KAFKA_V_TIMESTAMP(record.wallclock_ms > 0 ? record.wallclock_ms : runtime::WallClockMs()),
@@ -519,9 +526,9 @@ public:
         }
     }
 
-    std::unique_ptr<Subscription> SubscribeMedia(int64_t since_ms, MediaSink& sink) override {
+    std::unique_ptr<Subscription> SubscribeMedia(int64_t since_ms, MediaSink& sink, MediaTopic topic) override {
         auto consumer = std::make_unique<TopicConsumer>(
-            options_, options_.media_topic, since_ms, metrics_.media_lag, &metrics_.media_catch_up_ms,
+            options_, topic == MediaTopic::kSource ? options_.media_topic : options_.renditions_topic, since_ms, metrics_.media_lag, &metrics_.media_catch_up_ms,
             [this, &sink](rd_kafka_message_t* m) {
                 metrics_.media_consumed.Inc();
                 metrics_.media_bytes_consumed.Inc(m->len);
@@ -550,6 +557,11 @@ public:
             return nullptr;
         }
         return consumer;
+    }
+
+    std::unique_ptr<Subscription> SubscribeMediaGroup(const std::string& group, MediaSink& /*sink*/) override {
+        Log().Error("consumer groups are not available on this bus yet", {{"onair.bus.group", group}});
+        return nullptr;
     }
 
     std::unique_ptr<Subscription> SubscribeEvents(EventSink& sink) override {

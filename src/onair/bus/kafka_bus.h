@@ -16,6 +16,10 @@ struct KafkaBusOptions {
     std::string brokers;  // bootstrap list, "host:port,host:port"
     std::string media_topic = "onair.media";
     std::string events_topic = "onair.events";
+    std::string renditions_topic = "onair.renditions";
+    /// A group member (SubscribeMediaGroup) silent this long is dropped from
+    /// the group and its partitions go to the others.
+    uint32_t group_session_timeout_ms = 6000;
     std::string client_id = "onair";
     /// Media produced but not yet acknowledged by the brokers (librdkafka's
     /// queue): the bound that holds a broker outage. Beyond it records are

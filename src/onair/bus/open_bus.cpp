@@ -53,6 +53,8 @@ base::Result<std::unique_ptr<Bus>> OpenBus(const runtime::Config& config, runtim
     while (!o.brokers.empty() && o.brokers.back() == '/') o.brokers.pop_back();
     o.media_topic = b.media_topic;
     o.events_topic = b.events_topic;
+    o.renditions_topic = b.renditions_topic;
+    o.group_session_timeout_ms = b.group_session_timeout_ms;
     o.client_id = client_id;
     o.buffer_bytes = b.buffer_bytes;
     o.delivery_timeout_ms = b.delivery_timeout_ms;

@@ -91,6 +91,8 @@ const std::vector<Field>& Fields() {
         Str("bus.url", [](Config& c) -> std::string& { return c.bus.url; }),
         Str("bus.media_topic", [](Config& c) -> std::string& { return c.bus.media_topic; }),
         Str("bus.events_topic", [](Config& c) -> std::string& { return c.bus.events_topic; }),
+        Str("bus.renditions_topic", [](Config& c) -> std::string& { return c.bus.renditions_topic; }),
+        U32("bus.group_session_timeout_ms", [](Config& c) -> uint32_t& { return c.bus.group_session_timeout_ms; }),
         U32("bus.buffer_bytes", [](Config& c) -> uint32_t& { return c.bus.buffer_bytes; }),
         U32("bus.delivery_timeout_ms", [](Config& c) -> uint32_t& { return c.bus.delivery_timeout_ms; }),
         U32("bus.linger_ms", [](Config& c) -> uint32_t& { return c.bus.linger_ms; }),
@@ -100,6 +102,13 @@ const std::vector<Field>& Fields() {
         U32("bus.lookback_ms", [](Config& c) -> uint32_t& { return c.bus.lookback_ms; }),
         U32("bus.edge_idle_timeout_ms", [](Config& c) -> uint32_t& { return c.bus.edge_idle_timeout_ms; }),
         Str("bus.kafka_properties", [](Config& c) -> std::string& { return c.bus.kafka_properties; }),
+        Bool("transcode.enabled", [](Config& c) -> bool& { return c.transcode.enabled; }),
+        Str("transcode.ladder", [](Config& c) -> std::string& { return c.transcode.ladder; }),
+        Str("transcode.preset", [](Config& c) -> std::string& { return c.transcode.preset; }),
+        Str("transcode.group", [](Config& c) -> std::string& { return c.transcode.group; }),
+        U32("transcode.threads", [](Config& c) -> uint32_t& { return c.transcode.threads; }),
+        U32("transcode.max_start_lag_ms", [](Config& c) -> uint32_t& { return c.transcode.max_start_lag_ms; }),
+        U32("transcode.max_backlog_ms", [](Config& c) -> uint32_t& { return c.transcode.max_backlog_ms; }),
         Str("node_id", [](Config& c) -> std::string& { return c.node_id; }),
         Str("data_dir", [](Config& c) -> std::string& { return c.data_dir; }),
         Str("database", [](Config& c) -> std::string& { return c.database; }),
@@ -146,8 +155,19 @@ base::Status Validate(const Config& c) {
         return ConfigError("config: bus.url must be in-process or kafka://host:port[,host:port...]");
     if (c.bus.url.rfind("kafka://", 0) == 0 && c.bus.url.size() == 8)
         return ConfigError("config: bus.url kafka:// needs at least one host:port");
-    if (c.bus.media_topic.empty() || c.bus.events_topic.empty())
-        return ConfigError("config: bus.media_topic and bus.events_topic must not be empty");
+    if (c.bus.media_topic.empty() || c.bus.events_topic.empty() || c.bus.renditions_topic.empty())
+        return ConfigError("config: bus.media_topic, bus.events_topic and bus.renditions_topic must not be empty");
+    if (c.bus.group_session_timeout_ms < 1000 || c.bus.group_session_timeout_ms > 300000)
+        return ConfigError("config: bus.group_session_timeout_ms must be 1000..300000");
+    static const char* kPresets[] = {"ultrafast", "superfast", "veryfast", "faster", "fast", "medium"};
+    bool preset_ok = false;
+    for (auto* p : kPresets) preset_ok |= c.transcode.preset == p;
+    if (!preset_ok)
+        return ConfigError("config: transcode.preset must be one of ultrafast, superfast, veryfast, faster, fast, medium");
+    if (c.transcode.group.empty()) return ConfigError("config: transcode.group must not be empty");
+    if (c.transcode.threads > 16) return ConfigError("config: transcode.threads must be 0..16");
+    if (c.transcode.max_backlog_ms < 500 || c.transcode.max_backlog_ms > 60000)
+        return ConfigError("config: transcode.max_backlog_ms must be 500..60000");
     if (c.bus.buffer_bytes < (1u << 20)) return ConfigError("config: bus.buffer_bytes must be at least 1048576");
     if (c.bus.delivery_timeout_ms < 1000) return ConfigError("config: bus.delivery_timeout_ms must be at least 1000");
     if (c.bus.linger_ms > 1000) return ConfigError("config: bus.linger_ms must be 0..1000");

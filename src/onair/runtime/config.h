@@ -61,6 +61,8 @@ struct Config {
         std::string url = "in-process";            // or kafka://host:port[,host:port...]
         std::string media_topic = "onair.media";
         std::string events_topic = "onair.events";
+        std::string renditions_topic = "onair.renditions";  // the transcoders' output
+        uint32_t group_session_timeout_ms = 6000;  // a transcoder silent this long has its broadcasts moved
         uint32_t buffer_bytes = 64u << 20;         // media produced, not yet acknowledged; beyond it records drop
         uint32_t delivery_timeout_ms = 30000;      // a record not acknowledged this long is dropped (counted)
         uint32_t linger_ms = 2;                    // the producer's batching delay
@@ -71,6 +73,15 @@ struct Config {
         uint32_t edge_idle_timeout_ms = 30000;     // an edge ends a broadcast the log is silent on this long
         std::string kafka_properties;              // more librdkafka settings: "key=value,key=value"
     } bus;
+    struct Transcode {
+        bool enabled = true;                       // onair serve: transcode in this process
+        std::string ladder;                        // JSON array of renditions (docs/TRANSCODING.md); empty: the built-in ladder
+        std::string preset = "veryfast";           // x264 preset: ultrafast..medium
+        std::string group = "onair-transcoders";   // the transcoders' consumer group
+        uint32_t threads = 0;                      // x264 threads per rendition; 0: chosen from the cores
+        uint32_t max_start_lag_ms = 1000;          // a broadcast is picked up at a segment start at most this old
+        uint32_t max_backlog_ms = 2000;            // media waiting to be transcoded beyond this drops a rendition
+    } transcode;
     std::string node_id = "local";                 // this node's name in broadcasts and events
     std::string data_dir = "./onair-data";
     std::string database;                          // postgres://..., sqlite:PATH or PATH; empty: <data_dir>/onair.db

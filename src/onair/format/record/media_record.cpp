@@ -57,6 +57,8 @@ base::Status CheckPayload(const base::SharedBuffer& payload) {
 base::Status CheckCommon(const MediaRecord& r) {
     if (auto s = CheckName(r.broadcast_id, kMaxBroadcastIdBytes, "broadcast id"); !s) return s;
     if (auto s = CheckName(r.channel, kMaxChannelBytes, "channel"); !s) return s;
+    if (r.rendition.size() > kMaxRenditionBytes)
+        return Limit("rendition name of " + Num(r.rendition.size()) + " bytes (at most 32)");
     if (r.wallclock_ms < 0) return Invalid("negative wallclock_ms " + Num(r.wallclock_ms));
     return {};
 }
@@ -98,9 +100,15 @@ size_t HeaderSize(const MediaRecord& r) {
         case RecordType::kAudioConfig: return common + kConfigFieldBytes + Field(r.config.codec_string).size();
         case RecordType::kMetadata: return common;
         case RecordType::kEnd: return common + 1 + Field(r.end_reason).size();
+        case RecordType::kLadder: return common;
     }
     return common;
 }
+
+/// The fields appended after the type's (docs/MEDIA_RECORDS.md,
+/// compatibility): the rendition name, written only when there is one, so
+/// a source record is byte for byte what a writer before renditions wrote.
+size_t TrailerSize(const MediaRecord& r) { return r.rendition.empty() ? 0 : 1 + Field(r.rendition).size(); }
 
 std::span<const uint8_t> PayloadOf(const MediaRecord& r) {
     switch (r.type) {
@@ -108,6 +116,7 @@ std::span<const uint8_t> PayloadOf(const MediaRecord& r) {
         case RecordType::kVideoConfig:
         case RecordType::kAudioConfig: return r.config.extradata.span();
         case RecordType::kMetadata: return r.metadata.span();
+        case RecordType::kLadder: return r.ladder.span();
         case RecordType::kEnd: break;
     }
     return {};
@@ -180,23 +189,28 @@ base::Status CheckMediaRecord(const MediaRecord& r) {
             if (r.end_reason.size() > kMaxEndReasonBytes)
                 return Limit("end reason of " + Num(r.end_reason.size()) + " bytes (at most 64)");
             return {};
+        case RecordType::kLadder:
+            if (r.ladder.size() > kMaxLadderBytes)
+                return Limit("ladder of " + Num(r.ladder.size()) + " bytes (at most 16 KiB)");
+            return {};
     }
     return Invalid("unknown type " + Num(static_cast<uint8_t>(r.type)));
 }
 
-size_t EncodedSize(const MediaRecord& r) { return HeaderSize(r) + PayloadOf(r).size(); }
+size_t EncodedSize(const MediaRecord& r) { return HeaderSize(r) + TrailerSize(r) + PayloadOf(r).size(); }
 
 void AppendEncoded(const MediaRecord& r, std::vector<uint8_t>& out) {
     const auto payload = PayloadOf(r);
     // Grows geometrically: records appended one after another stay linear.
-    const size_t need = out.size() + HeaderSize(r) + payload.size();
+    const size_t header = HeaderSize(r) + TrailerSize(r);
+    const size_t need = out.size() + header + payload.size();
     if (need > out.capacity()) out.reserve(std::max(need, 2 * out.capacity()));
     base::ByteWriter w(out);
     w.U8(kMagic);
     w.U8(kVersion);
     w.U8(static_cast<uint8_t>(r.type));
     w.U8(0);  // flags: none defined in version 1
-    w.U16(static_cast<uint16_t>(HeaderSize(r)));
+    w.U16(static_cast<uint16_t>(header));
     w.U32(static_cast<uint32_t>(payload.size()));
     w.U64(r.sequence);
     I64(w, r.wallclock_ms);
@@ -226,9 +240,11 @@ void AppendEncoded(const MediaRecord& r, std::vector<uint8_t>& out) {
             String(w, c.codec_string);
             break;
         }
-        case RecordType::kMetadata: break;
+        case RecordType::kMetadata:
+        case RecordType::kLadder: break;
         case RecordType::kEnd: String(w, r.end_reason); break;
     }
+    if (!r.rendition.empty()) String(w, r.rendition);
     w.Bytes(payload);
 }
 
@@ -277,6 +293,7 @@ base::Result<MediaRecord> DecodeMediaRecord(const base::SharedBuffer& value) {
             rec.config.extradata = payload;
             break;
         case RecordType::kMetadata: rec.metadata = payload; break;
+        case RecordType::kLadder: rec.ladder = payload; break;
         case RecordType::kEnd:
             if (!ReadString(h, rec.end_reason)) return too_small();
             if (payload_length != 0) return Invalid("end record with a payload");
@@ -285,6 +302,8 @@ base::Result<MediaRecord> DecodeMediaRecord(const base::SharedBuffer& value) {
             if (auto s = CheckCommon(rec); !s) return s.error();
             return base::MakeError(ErrorCode::kUnsupported, "media record: type " + Num(type) + " is not known");
     }
+    // Appended fields: present when the header has room for them.
+    if (h.remaining() > 0 && !ReadString(h, rec.rendition)) return too_small();
     if (auto s = CheckMediaRecord(rec); !s) return s.error();
     return rec;
 }

@@ -14,7 +14,17 @@ namespace onair::format::record {
 /// The versioned binary record that carries media between processes (topic
 /// onair.media, one Kafka message a record). The wire layout, the
 /// compatibility rule and the limits are in docs/MEDIA_RECORDS.md.
-enum class RecordType : uint8_t { kPacket = 1, kVideoConfig = 2, kAudioConfig = 3, kMetadata = 4, kEnd = 5 };
+enum class RecordType : uint8_t {
+    kPacket = 1,
+    kVideoConfig = 2,
+    kAudioConfig = 3,
+    kMetadata = 4,
+    kEnd = 5,
+    /// The channel's ABR ladder (JSON text, as the manager holds it), written
+    /// with the configs before every segment start; absent: the
+    /// transcoder's own default.
+    kLadder = 6,
+};
 
 inline constexpr uint8_t kMagic = 0x6F;  // 'o'
 inline constexpr uint8_t kVersion = 1;
@@ -26,6 +36,8 @@ inline constexpr size_t kMaxBroadcastIdBytes = 64;
 inline constexpr size_t kMaxChannelBytes = 255;
 inline constexpr size_t kMaxEndReasonBytes = 64;
 inline constexpr size_t kMaxCodecStringBytes = 255;
+inline constexpr size_t kMaxRenditionBytes = 32;
+inline constexpr size_t kMaxLadderBytes = 16 * 1024;
 /// |dts| and |pts| at most this (2^52 ticks, 1.5 millennia at 90 kHz): no
 /// sum or difference of two timestamps can overflow downstream.
 inline constexpr int64_t kMaxTimestamp = int64_t{1} << 52;
@@ -49,6 +61,11 @@ struct MediaRecord {
     media::CodecConfig config;      // kVideoConfig / kAudioConfig (config.extradata as payload)
     base::SharedBuffer metadata;    // kMetadata: AMF0 onMetaData body
     std::string_view end_reason;    // kEnd, e.g. "publisher_left"; <= 64 bytes
+    /// Empty: the source as published (topic onair.media). Else the name of
+    /// a transcoded rendition ("720p"; topic onair.renditions), whose
+    /// records the transcoder numbers per broadcast and rendition.
+    std::string_view rendition;     // <= 32 bytes
+    base::SharedBuffer ladder;      // kLadder: JSON text, <= 16 KiB
 };
 
 /// The limits a record must meet to be encoded (the decoder refuses a

@@ -84,6 +84,7 @@ void MediaImporter::OnRecord(const MediaRecord& record) {
         case RecordType::kEnd:
             item.kind = Kind::kEnd;
             break;
+        case RecordType::kLadder: return;  // the transcoders' business
     }
     s.hls->OnItem(item);
     if (record.type == RecordType::kPacket && record.wallclock_ms > 0) {

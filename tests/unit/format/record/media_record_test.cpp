@@ -378,7 +378,7 @@ TEST(MediaRecord, RefusesBadMagicAndUnknownVersions) {
 }
 
 TEST(MediaRecord, SkipsUnknownTypesDistinctly) {
-    for (uint8_t type : {0, 6, 255}) {
+    for (uint8_t type : {0, 7, 255}) {
         Bytes b = kMetadataBytes;
         b[kTypeAt] = type;
         auto r = Decode(b);
@@ -390,16 +390,19 @@ TEST(MediaRecord, SkipsUnknownTypesDistinctly) {
     MediaRecord m = Metadata();
     m.broadcast_id = "";
     Bytes b = Encode(m);
-    b[kTypeAt] = 6;
+    b[kTypeAt] = 7;
     ExpectError(Decode(b), ErrorCode::kInvalidData, "empty broadcast id");
 }
 
 TEST(MediaRecord, SkipsUnknownHeaderBytesFlagsAndPacketFlags) {
     // The compatibility rule: a newer writer's header fields (header_length
     // grows), flag bits and packet flag bits are ignored by this reader.
+    // Such a writer writes the fields this reader knows first: the
+    // rendition name (here empty, a 0 length), then its own.
     for (const auto& v : Vectors()) {
         SCOPED_TRACE(v.name);
-        for (const Bytes& extra : {Bytes{0x42}, Bytes(100, 0xEE), Bytes(4096 - HeaderLength(v.bytes), 0x01)}) {
+        for (Bytes extra : {Bytes{0x42}, Bytes(100, 0xEE), Bytes(4096 - HeaderLength(v.bytes) - 1, 0x01)}) {
+            extra.insert(extra.begin(), 0x00);
             Bytes b = WithUnknownHeaderBytes(v.bytes, extra);
             b[kFlagsAt] = 0xFF;
             auto r = Decode(b);
@@ -552,6 +555,47 @@ TEST(MediaRecord, CheckRefusesAnUnknownType) {
     MediaRecord r = End();
     r.type = static_cast<RecordType>(9);
     EXPECT_EQ(CheckMediaRecord(r).error().code, ErrorCode::kInvalidData);
+}
+
+TEST(MediaRecord, CarriesTheRenditionNameAfterTheTypesFields) {
+    for (const auto& v : Vectors()) {
+        SCOPED_TRACE(v.name);
+        MediaRecord r = v.record;
+        r.rendition = "720p";
+        Bytes b = Encode(r);
+        // The source's bytes, then the name: a source record is unchanged.
+        ASSERT_EQ(b.size(), v.bytes.size() + 5);
+        EXPECT_EQ(HeaderLength(b), HeaderLength(v.bytes) + 5);
+        const uint16_t h = HeaderLength(v.bytes);
+        EXPECT_EQ(Bytes(b.begin() + h, b.begin() + h + 5), (Bytes{4, '7', '2', '0', 'p'}));
+        auto d = Decode(b);
+        ASSERT_TRUE(d.ok()) << d.error().message;
+        EXPECT_EQ(d->rendition, "720p");
+        ExpectSame(*d, v.record);
+    }
+    MediaRecord r = Metadata();
+    std::string long_name(33, 'x');
+    r.rendition = long_name;
+    EXPECT_EQ(CheckMediaRecord(r).error().code, ErrorCode::kLimitExceeded);
+    // A length byte that runs past header_length.
+    Bytes b = WithUnknownHeaderBytes(kMetadataBytes, Bytes{9, 'a'});
+    ExpectError(Decode(b), ErrorCode::kInvalidData, "too small");
+}
+
+TEST(MediaRecord, CarriesALadder) {
+    MediaRecord r = Metadata();
+    r.type = RecordType::kLadder;
+    r.metadata = {};
+    const std::string json = R"([{"name":"360p","height":360,"video_kbps":800}])";
+    r.ladder = base::SharedBuffer::Copy(std::span<const uint8_t>(reinterpret_cast<const uint8_t*>(json.data()), json.size()));
+    Bytes b = Encode(r);
+    auto d = Decode(b);
+    ASSERT_TRUE(d.ok()) << d.error().message;
+    EXPECT_EQ(d->type, RecordType::kLadder);
+    EXPECT_EQ(std::string(d->ladder.view()), json);
+    std::string big(16 * 1024 + 1, ' ');
+    r.ladder = base::SharedBuffer::Copy(std::span<const uint8_t>(reinterpret_cast<const uint8_t*>(big.data()), big.size()));
+    EXPECT_EQ(CheckMediaRecord(r).error().code, ErrorCode::kLimitExceeded);
 }
 
 }  // namespace
