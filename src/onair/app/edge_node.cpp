@@ -33,8 +33,11 @@ EdgeNode::EdgeNode(const runtime::Config& config, bus::Bus& bus, runtime::Metric
 EdgeNode::~EdgeNode() { Stop(); }
 
 base::Status EdgeNode::Start() {
-    subscription_ = bus_.SubscribeMedia(runtime::WallClockMs() - bus::LookbackMs(config_), importer_);
-    if (!subscription_) return base::MakeError(base::ErrorCode::kIo, "edge: cannot subscribe to " + bus_.describe());
+    const int64_t since = runtime::WallClockMs() - bus::LookbackMs(config_);
+    subscription_ = bus_.SubscribeMedia(since, importer_, bus::MediaTopic::kSource);
+    if (subscription_) renditions_ = bus_.SubscribeMedia(since, importer_, bus::MediaTopic::kRenditions);
+    if (!subscription_ || !renditions_)
+        return base::MakeError(base::ErrorCode::kIo, "edge: cannot subscribe to " + bus_.describe());
     sweeper_ = std::thread([this] {
         std::unique_lock lock(mu_);
         while (!cv_.wait_for(lock, std::chrono::seconds(1), [this] { return stopping_; })) {
@@ -47,6 +50,7 @@ base::Status EdgeNode::Start() {
 }
 
 void EdgeNode::Stop() {
+    renditions_.reset();
     subscription_.reset();
     {
         std::lock_guard lock(mu_);

@@ -35,7 +35,8 @@ private:
     bus::Bus& bus_;
     server::hls::HlsService hls_;
     server::bus::MediaImporter importer_;
-    std::unique_ptr<bus::Subscription> subscription_;
+    std::unique_ptr<bus::Subscription> subscription_;  // the source topic
+    std::unique_ptr<bus::Subscription> renditions_;    // the transcoders' topic
     std::mutex mu_;
     std::condition_variable cv_;
     bool stopping_ = false;

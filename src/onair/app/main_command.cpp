@@ -17,6 +17,7 @@ int Main(int argc, char** argv) {
     AddServeCommand(root, exit_code);
     AddIngestCommand(root, exit_code);
     AddEdgeCommand(root, exit_code);
+    AddTranscoderCommand(root, exit_code);
     AddManagerCommand(root, exit_code);
     AddChannelCommands(root, exit_code);
     try {

@@ -7,6 +7,7 @@
 
 #include "onair/app/edge_node.h"
 #include "onair/app/manager_stack.h"
+#include "onair/app/transcoder_node.h"
 #include "onair/bus/open_bus.h"
 #include "onair/manager/remote_publish_gate.h"
 #include "onair/router/stream_hub.h"
@@ -33,6 +34,7 @@ std::string RoleName(const Roles& r) {
     if (r.ingest && r.edge && r.manager) return "serve";
     if (r.ingest) return "ingest";
     if (r.edge) return "edge";
+    if (r.transcoder) return "transcoder";
     return "manager";
 }
 
@@ -85,6 +87,13 @@ int RunNode(const Roles& roles, const RoleFlags& flags, int threads) {
 
     std::unique_ptr<EdgeNode> edge;
     if (roles.edge) edge = std::make_unique<EdgeNode>(config, *bus, metrics);
+    // `onair transcoder` always transcodes; `onair serve` unless told not to.
+    std::unique_ptr<TranscoderNode> transcoder;
+    if (role == "transcoder" || (role == "serve" && config.transcode.enabled)) {
+        auto made = TranscoderNode::Make(config, *bus, metrics);
+        if (!made.ok()) return Fail(made.error().message);
+        transcoder = std::move(made.value());
+    }
 
     // Also outlives the pool (connections' destructors report to it); its
     // requests run on the pool.
@@ -114,6 +123,9 @@ int RunNode(const Roles& roles, const RoleFlags& flags, int threads) {
     if (edge) {
         if (auto st = edge->Start(); !st.ok()) return Fail(st.error().message);
     }
+    if (transcoder) {
+        if (auto st = transcoder->Start(); !st.ok()) return Fail(st.error().message);
+    }
     if (manager && manager->generated_token()) ShowGeneratedAdminToken(*manager->generated_token());
     if (manager) manager->Start();
     if (rtmp) rtmp->Start();
@@ -125,6 +137,7 @@ int RunNode(const Roles& roles, const RoleFlags& flags, int threads) {
               {"onair.data_dir", config.data_dir},
               {"onair.store", manager ? std::string(manager->store().backend()) : "remote manager"},
               {"onair.node", config.node_id},
+              {"onair.transcoding", transcoder != nullptr},
               {"onair.rtmp_port", rtmp ? rtmp->port() : 0},
               {"onair.http_port", http.port()}});
 
@@ -136,6 +149,7 @@ int RunNode(const Roles& roles, const RoleFlags& flags, int threads) {
         http.Stop();
         hub.EndAll();
     });
+    if (transcoder) transcoder->Stop();
     if (edge) edge->Stop();
     return 0;
 }

@@ -5,11 +5,12 @@
 namespace onair::app {
 
 /// The roles one process runs. `onair serve` runs them all; `onair ingest`,
-/// `onair edge` and `onair manager` one each, over a shared bus (Kafka).
+/// `onair edge`, `onair transcoder` and `onair manager` one each, over a shared bus (Kafka).
 struct Roles {
     bool ingest = false;   // RTMP in, broadcasts onto the bus
     bool edge = false;     // the bus's media, as HLS to viewers
     bool manager = false;  // who may publish; the API, dashboard, events
+    bool transcoder = false;  // source broadcasts into ABR renditions (serve: if transcode.enabled)
 };
 
 /// Runs `roles` until SIGINT/SIGTERM. Returns the process's exit code; an

@@ -45,7 +45,7 @@ void AddRole(CLI::App& root, int& exit_code, const char* name, const char* help,
 }  // namespace
 
 void AddServeCommand(CLI::App& root, int& exit_code) {
-    AddRole(root, exit_code, "serve", "Run every role in one process: RTMP ingest, HLS, manager",
+    AddRole(root, exit_code, "serve", "Run every role in one process: RTMP ingest, transcoder, HLS, manager",
             Roles{.ingest = true, .edge = true, .manager = true}, true, true, true);
 }
 
@@ -57,6 +57,12 @@ void AddIngestCommand(CLI::App& root, int& exit_code) {
 void AddEdgeCommand(CLI::App& root, int& exit_code) {
     AddRole(root, exit_code, "edge", "Run an edge alone: broadcasts from --bus, packaged as HLS, served to viewers",
             Roles{.edge = true}, false, false, false);
+}
+
+void AddTranscoderCommand(CLI::App& root, int& exit_code) {
+    AddRole(root, exit_code, "transcoder",
+            "Run a transcoder alone: broadcasts from --bus (a consumer group), ABR renditions back onto it",
+            Roles{.transcoder = true}, false, false, false);
 }
 
 void AddManagerCommand(CLI::App& root, int& exit_code) {

@@ -14,6 +14,7 @@ void AddIngestCommand(CLI::App& root, int& exit_code);
 void AddEdgeCommand(CLI::App& root, int& exit_code);
 /// `onair manager`: the manager role alone — REST API, dashboard, publish
 /// hooks (JSON and nginx-rtmp), broadcast events and webhooks.
+void AddTranscoderCommand(CLI::App& root, int& exit_code);
 void AddManagerCommand(CLI::App& root, int& exit_code);
 
 }  // namespace onair::app

@@ -31,12 +31,88 @@ MediaImporter::MediaImporter(hls::HlsService& hls, onair::bus::Bus& bus, runtime
       gaps_(metrics.counter("onair_bus_gaps_total", "Jumps in a broadcast's record numbers (records lost upstream)")),
       missing_(metrics.counter("onair_bus_records_missing_total", "Records lost upstream, by the jumps in their numbers")),
       stale_(metrics.counter("onair_bus_records_stale_total", "Records older than ones already packaged (skipped)")),
+      rendition_jumps_(metrics.counter("onair_bus_rendition_jumps_total",
+                                       "Jumps in a rendition's record numbers (a transcoder took over, or records were lost)")),
       broadcasts_(metrics.gauge("onair_edge_broadcasts", "Broadcasts this node packages")),
       latency_(metrics.summary("onair_bus_latency_seconds",
                                "From the ingest receiving a packet to this node having packaged it")) {}
 
+router::StreamItem MediaImporter::ItemOf(const MediaRecord& record, std::shared_ptr<const media::CodecConfig>& video,
+                                         std::shared_ptr<const media::CodecConfig>& audio, bool& skip) {
+    router::StreamItem item;
+    switch (record.type) {
+        case RecordType::kVideoConfig:
+        case RecordType::kAudioConfig: {
+            auto& current = record.type == RecordType::kVideoConfig ? video : audio;
+            if (current && *current == record.config) {
+                skip = true;  // repeated before a segment start
+                break;
+            }
+            current = std::make_shared<const media::CodecConfig>(record.config);
+            item.kind = record.type == RecordType::kVideoConfig ? Kind::kVideoConfig : Kind::kAudioConfig;
+            item.config = current;
+            break;
+        }
+        case RecordType::kMetadata:
+            item.kind = Kind::kMetadata;
+            item.metadata = record.metadata;
+            break;
+        case RecordType::kPacket:
+            item.kind = Kind::kPacket;
+            item.packet = record.packet;
+            if (item.packet.wallclock_ms == 0) item.packet.wallclock_ms = record.wallclock_ms;
+            break;
+        case RecordType::kEnd:
+            item.kind = Kind::kEnd;
+            break;
+        case RecordType::kLadder: skip = true; break;  // the transcoders' business
+    }
+    return item;
+}
+
+void MediaImporter::OnRenditionRecord(const MediaRecord& record) {
+    std::string key = std::string(record.broadcast_id) + "/" + std::string(record.rendition);
+    auto it = renditions_.find(key);
+    if (it == renditions_.end()) {
+        if (record.type == RecordType::kEnd) return;
+        // The broadcast's source opened its HlsChannel; until it has, the
+        // rendition waits (it joins at a later segment start).
+        auto src = states_.find(record.broadcast_id);
+        if (src == states_.end()) return;
+        State state;
+        state.channel = src->second.channel;
+        state.hls = src->second.hls;
+        state.next_sequence = record.sequence;
+        it = renditions_.emplace(std::move(key), std::move(state)).first;
+        Log().Info("packaging rendition", {{"onair.channel", record.channel},
+                                           {"onair.broadcast_id", record.broadcast_id},
+                                           {"onair.rendition", record.rendition}});
+    }
+    State& s = it->second;
+    if (record.sequence < s.next_sequence) {
+        stale_.Inc();  // an earlier transcoder's, after another took over
+        return;
+    }
+    if (record.sequence > s.next_sequence) {
+        rendition_jumps_.Inc();
+        Log().Info("a rendition's records jump: a transcoder took over, or records were lost",
+                   {{"onair.channel", s.channel},
+                    {"onair.broadcast_id", record.broadcast_id},
+                    {"onair.rendition", record.rendition},
+                    {"onair.bus.first_missing", s.next_sequence}});
+    }
+    s.next_sequence = record.sequence + 1;
+    s.last_record = std::chrono::steady_clock::now();
+    bool skip = false;
+    router::StreamItem item = ItemOf(record, s.video, s.audio, skip);
+    if (skip) return;
+    s.hls->OnRenditionItem(record.rendition, item);
+    if (record.type == RecordType::kEnd) renditions_.erase(it);
+}
+
 void MediaImporter::OnRecord(const MediaRecord& record) {
     std::lock_guard lock(mu_);
+    if (!record.rendition.empty()) return OnRenditionRecord(record);
     auto it = states_.find(record.broadcast_id);
     if (it == states_.end()) {
         if (record.type == RecordType::kEnd) return;  // the end of a broadcast we never saw
@@ -61,31 +137,9 @@ void MediaImporter::OnRecord(const MediaRecord& record) {
     s.next_sequence = record.sequence + 1;
     s.last_record = std::chrono::steady_clock::now();
 
-    router::StreamItem item;
-    switch (record.type) {
-        case RecordType::kVideoConfig:
-        case RecordType::kAudioConfig: {
-            auto& current = record.type == RecordType::kVideoConfig ? s.video : s.audio;
-            if (current && *current == record.config) return;  // repeated before a segment start
-            current = std::make_shared<const media::CodecConfig>(record.config);
-            item.kind = record.type == RecordType::kVideoConfig ? Kind::kVideoConfig : Kind::kAudioConfig;
-            item.config = current;
-            break;
-        }
-        case RecordType::kMetadata:
-            item.kind = Kind::kMetadata;
-            item.metadata = record.metadata;
-            break;
-        case RecordType::kPacket:
-            item.kind = Kind::kPacket;
-            item.packet = record.packet;
-            if (item.packet.wallclock_ms == 0) item.packet.wallclock_ms = record.wallclock_ms;
-            break;
-        case RecordType::kEnd:
-            item.kind = Kind::kEnd;
-            break;
-        case RecordType::kLadder: return;  // the transcoders' business
-    }
+    bool skip = false;
+    router::StreamItem item = ItemOf(record, s.video, s.audio, skip);
+    if (skip) return;
     s.hls->OnItem(item);
     if (record.type == RecordType::kPacket && record.wallclock_ms > 0) {
         latency_.Observe(static_cast<double>(runtime::WallClockMs() - record.wallclock_ms) / 1000.0);
@@ -144,6 +198,20 @@ void MediaImporter::Sweep() {
         it = states_.erase(it);
     }
     broadcasts_.Set(static_cast<int64_t>(states_.size()));
+    // A rendition outlives its source's end by the transcoder's flush; one
+    // the log is silent on (its transcoder died with no one to take over)
+    // is ended here too.
+    for (auto it = renditions_.begin(); it != renditions_.end();) {
+        if (now - it->second.last_record < options_.idle_timeout) {
+            ++it;
+            continue;
+        }
+        router::StreamItem end;
+        end.kind = Kind::kEnd;
+        const std::string rendition = it->first.substr(it->first.find('/') + 1);
+        it->second.hls->OnRenditionItem(rendition, end);
+        it = renditions_.erase(it);
+    }
 }
 
 }  // namespace onair::server::bus

@@ -26,6 +26,10 @@ struct MediaImporterOptions {
 /// are the log's, so every edge agrees). A jump in a broadcast's record
 /// numbers is a gap: counted, logged and announced on the bus as a
 /// `media.gap` event. Records older than what was seen are skipped.
+/// Records of transcoded renditions (the renditions topic) go to the
+/// HlsChannel their broadcast's source opened; a jump in a rendition's
+/// numbers is a transcoder taking the broadcast over (or records lost):
+/// counted, and the rendition's window restarts at its next segment.
 class MediaImporter final : public onair::bus::MediaSink {
 public:
     MediaImporter(hls::HlsService& hls, onair::bus::Bus& bus, runtime::Metrics& metrics,
@@ -46,6 +50,11 @@ private:
         std::shared_ptr<const media::CodecConfig> audio;
         std::chrono::steady_clock::time_point last_record{};
     };
+    /// A transcoded rendition's record: into its broadcast's HlsChannel.
+    void OnRenditionRecord(const format::record::MediaRecord& record);
+    router::StreamItem ItemOf(const format::record::MediaRecord& record,
+                              std::shared_ptr<const media::CodecConfig>& video,
+                              std::shared_ptr<const media::CodecConfig>& audio, bool& skip);
     void ReportGap(const std::string& broadcast_id, const State& state, uint64_t first_missing, uint64_t missing,
                    int64_t resumed_at_ms);
 
@@ -55,10 +64,13 @@ private:
     runtime::Counter& gaps_;
     runtime::Counter& missing_;
     runtime::Counter& stale_;
+    runtime::Counter& rendition_jumps_;
     runtime::Gauge& broadcasts_;
     runtime::Summary& latency_;
     std::mutex mu_;
     std::map<std::string, State, std::less<>> states_;
+    /// Renditions by "<broadcast id>/<rendition>".
+    std::map<std::string, State, std::less<>> renditions_;
 };
 
 }  // namespace onair::server::bus

@@ -1,6 +1,8 @@
 // SPDX-License-Identifier: Apache-2.0
 #include "onair/server/hls/hls_channel.h"
 
+#include <algorithm>
+
 #include "onair/format/hls/multivariant_playlist.h"
 #include "onair/runtime/wall_clock.h"
 
@@ -20,19 +22,36 @@ using runtime::WallClockMs;
 HlsChannel::HlsChannel(std::string channel, std::string_view broadcast_id, const HlsOptions& options)
     : channel_(std::move(channel)),
       segment_prefix_(std::string(broadcast_id) + "-"),
-      source_(RenditionOptions(options, segment_prefix_)) {}
+      options_(RenditionOptions(options, segment_prefix_)) {
+    renditions_.emplace("src", std::make_unique<Rendition>(options_));
+}
 
 void HlsChannel::OnItem(const router::StreamItem& item) {
-    using Kind = router::StreamItem::Kind;
     std::lock_guard lock(mu_);
+    FeedLocked(*renditions_.at("src"), item);
+    if (item.kind == router::StreamItem::Kind::kEnd) ended_ = true;
+}
+
+void HlsChannel::OnRenditionItem(std::string_view rendition, const router::StreamItem& item) {
+    std::lock_guard lock(mu_);
+    auto it = renditions_.find(rendition);
+    if (it == renditions_.end()) {
+        if (item.kind == router::StreamItem::Kind::kEnd) return;
+        it = renditions_.emplace(std::string(rendition), std::make_unique<Rendition>(options_)).first;
+    }
+    FeedLocked(*it->second, item);
+}
+
+void HlsChannel::FeedLocked(Rendition& r, const router::StreamItem& item) {
+    using Kind = router::StreamItem::Kind;
     switch (item.kind) {
         case Kind::kVideoConfig:
-            video_ = *item.config;
-            source_.SetConfigs(video_, audio_);
+            r.video = *item.config;
+            r.packager.SetConfigs(r.video, r.audio);
             break;
         case Kind::kAudioConfig:
-            audio_ = *item.config;
-            source_.SetConfigs(video_, audio_);
+            r.audio = *item.config;
+            r.packager.SetConfigs(r.video, r.audio);
             break;
         case Kind::kMetadata:
             break;
@@ -42,41 +61,77 @@ void HlsChannel::OnItem(const router::StreamItem& item) {
                 // (packagers that see it at other times disagree).
                 media::Packet dated = item.packet;
                 dated.wallclock_ms = WallClockMs();
-                source_.Push(dated);
+                r.packager.Push(dated);
             } else {
-                source_.Push(item.packet);
+                r.packager.Push(item.packet);
             }
             break;
         case Kind::kEnd:
-            source_.EndOfStream();
-            ended_ = true;
+            r.packager.EndOfStream();
+            r.ended = true;
             break;
     }
 }
 
+std::vector<const HlsChannel::Rendition*> HlsChannel::ListedLocked(std::vector<std::string>* names) const {
+    // The source, then the renditions still made, tallest first: a player
+    // that takes the first variant gets the source. A rendition that ended
+    // while the source goes on (dropped) is no longer offered.
+    std::vector<std::pair<std::string, const Rendition*>> listed;
+    for (const auto& [name, r] : renditions_) {
+        if (!r->packager.has_segments()) continue;
+        if (name != "src" && r->ended && !ended_) continue;
+        listed.emplace_back(name, r.get());
+    }
+    std::stable_sort(listed.begin(), listed.end(), [](const auto& a, const auto& b) {
+        if ((a.first == "src") != (b.first == "src")) return a.first == "src";
+        const int ha = a.second->video ? a.second->video->height : 0;
+        const int hb = b.second->video ? b.second->video->height : 0;
+        return ha > hb;
+    });
+    std::vector<const Rendition*> out;
+    for (auto& [name, r] : listed) {
+        if (names) names->push_back(name);
+        out.push_back(r);
+    }
+    return out;
+}
+
+std::vector<std::string> HlsChannel::ListedRenditions() const {
+    std::lock_guard lock(mu_);
+    std::vector<std::string> names;
+    ListedLocked(&names);
+    return names;
+}
+
 std::optional<std::string> HlsChannel::MultivariantPlaylist() const {
     std::lock_guard lock(mu_);
-    if (!source_.has_segments()) return std::nullopt;
-    // Like the media playlist, a function of the listed segments: edges
+    if (!renditions_.at("src")->packager.has_segments()) return std::nullopt;
+    // Like the media playlists, a function of the listed segments: edges
     // that list the same segments serve the same text.
-    format::hls::Variant v = source_.VariantModel();
-    v.uri = "src/index.m3u8";
+    std::vector<std::string> names;
+    const auto listed = ListedLocked(&names);
     format::hls::MultivariantPlaylist playlist;
-    playlist.variants.push_back(std::move(v));
+    for (size_t i = 0; i < listed.size(); ++i) {
+        format::hls::Variant v = listed[i]->packager.VariantModel();
+        v.uri = names[i] + "/index.m3u8";
+        playlist.variants.push_back(std::move(v));
+    }
     return format::hls::WriteMultivariantPlaylist(playlist);
 }
 
 std::optional<std::string> HlsChannel::MediaPlaylist(std::string_view rendition) const {
-    if (rendition != "src") return std::nullopt;
     std::lock_guard lock(mu_);
-    if (!source_.has_segments()) return std::nullopt;
-    return source_.Playlist();
+    auto it = renditions_.find(rendition);
+    if (it == renditions_.end() || !it->second->packager.has_segments()) return std::nullopt;
+    return it->second->packager.Playlist();
 }
 
 std::optional<base::SharedBuffer> HlsChannel::Segment(std::string_view rendition, uint64_t sequence) const {
-    if (rendition != "src") return std::nullopt;
     std::lock_guard lock(mu_);
-    return source_.Segment(sequence);
+    auto it = renditions_.find(rendition);
+    if (it == renditions_.end()) return std::nullopt;
+    return it->second->packager.Segment(sequence);
 }
 
 bool HlsChannel::ended() const {

@@ -3,8 +3,11 @@
 #include <chrono>
 #include <cstdint>
 #include <mutex>
+#include <map>
+#include <memory>
 #include <optional>
 #include <string>
+#include <vector>
 
 #include "onair/base/shared_buffer.h"
 #include "onair/packager/hls_rendition.h"
@@ -17,15 +20,20 @@ struct HlsOptions {
     size_t window_segments = 6;
 };
 
-/// The live HLS of one broadcast: today one rendition ("src"), the source
-/// as published; the ABR ladder adds more. Fed by the broadcast on the
-/// publisher's thread, read by HTTP handlers on any thread.
+/// The live HLS of one broadcast: the source as published ("src") and the
+/// transcoded renditions of its ladder ("720p", ...), each its own media
+/// playlist with the source's segment numbers (the renditions are
+/// keyframe-aligned: segment N of each covers the same time). Fed from the
+/// bus (one thread per topic), read by HTTP handlers on any thread.
 class HlsChannel final : public router::Subscriber {
 public:
     /// `broadcast_id` scopes the segment URIs ("<broadcast_id>-<n>.ts").
     HlsChannel(std::string channel, std::string_view broadcast_id, const HlsOptions& options);
 
+    /// The source's items.
     void OnItem(const router::StreamItem& item) override;
+    /// A transcoded rendition's items.
+    void OnRenditionItem(std::string_view rendition, const router::StreamItem& item);
 
     /// Empty until the first segment is complete (then the stream is playable).
     std::optional<std::string> MultivariantPlaylist() const;
@@ -37,13 +45,26 @@ public:
     const std::string& segment_prefix() const { return segment_prefix_; }
     bool ended() const;
 
+    /// The renditions the multivariant playlist lists now: the source
+    /// first, then the others by height, tallest first.
+    std::vector<std::string> ListedRenditions() const;
+
 private:
+    struct Rendition {
+        explicit Rendition(const packager::HlsRendition::Options& options) : packager(options) {}
+        packager::HlsRendition packager;
+        std::optional<media::CodecConfig> video;
+        std::optional<media::CodecConfig> audio;
+        bool ended = false;
+    };
+    void FeedLocked(Rendition& r, const router::StreamItem& item);
+    std::vector<const Rendition*> ListedLocked(std::vector<std::string>* names) const;
+
     const std::string channel_;
     const std::string segment_prefix_;
+    const packager::HlsRendition::Options options_;
     mutable std::mutex mu_;
-    packager::HlsRendition source_;
-    std::optional<media::CodecConfig> video_;
-    std::optional<media::CodecConfig> audio_;
+    std::map<std::string, std::unique_ptr<Rendition>, std::less<>> renditions_;  // "src" always
     bool ended_ = false;
 };
 
