@@ -109,9 +109,10 @@ std::vector<PlannedRendition> PlanLadder(const Ladder& ladder, int source_width,
         PlannedRendition p;
         p.spec = r;
         p.height = r.height;
-        // The source's aspect ratio, rounded to an even width (4:2:0).
-        const int64_t w = (int64_t{source_width} * r.height + source_height / 2) / source_height;
-        p.width = static_cast<int>(std::max<int64_t>(2, (w + 1) / 2 * 2));
+        // The source's aspect ratio, rounded to the nearest even width
+        // (4:2:0; halves round up).
+        const int64_t half = (int64_t{source_width} * r.height + source_height) / (2 * int64_t{source_height});
+        p.width = static_cast<int>(std::max<int64_t>(2, 2 * half));
         out.push_back(std::move(p));
     }
     return out;

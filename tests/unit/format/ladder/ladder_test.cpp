@@ -73,7 +73,7 @@ TEST(Ladder, NeverUpscalesAndKeepsTheAspectRatio) {
     ASSERT_EQ(p.size(), 3u);
     EXPECT_EQ(p[0].width, 1280);
     EXPECT_EQ(p[0].height, 720);
-    EXPECT_EQ(p[1].width, 854);  // 853.3 rounded to even
+    EXPECT_EQ(p[1].width, 854);  // 853.3: the nearest even
     EXPECT_EQ(p[2].width, 640);
     // A 720p source: the 720p rung is the source itself, not made again.
     p = PlanLadder(d, 1280, 720);
@@ -85,7 +85,7 @@ TEST(Ladder, NeverUpscalesAndKeepsTheAspectRatio) {
     // Portrait: the width follows the aspect ratio.
     p = PlanLadder(d, 1080, 1920);
     ASSERT_EQ(p.size(), 3u);
-    EXPECT_EQ(p[0].width, 406);  // 405 rounded up to even
+    EXPECT_EQ(p[0].width, 406);  // 405: the nearest even, halves up
 }
 
 }  // namespace
