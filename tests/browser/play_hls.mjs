@@ -195,11 +195,27 @@ try {
       const fatal = await page.evaluate(() => window.R.fatal);
       if (fatal) break;
       if (opts.switchLevel && !switched && last.now - first.now >= opts.seconds * 500) {
+        // Mid-playback, a forced switch to the level farthest from the
+        // current one (by bitrate): hls.currentLevel flushes the buffer and
+        // loads the new level at once, as a player's quality menu does.
         switched = true;
-        await page.evaluate(() => {
+        result.switch = await page.evaluate(() => {
           const h = window.hls;
-          if (h && h.levels.length > 1) h.nextLevel = (h.currentLevel + 1) % h.levels.length;
+          if (!h || h.levels.length < 2) return { from: h ? h.currentLevel : -1, to: -1 };
+          const from = h.currentLevel;
+          let to = 0;
+          for (let i = 0; i < h.levels.length; i++)
+            if (Math.abs(h.levels[i].bitrate - h.levels[from].bitrate) > Math.abs(h.levels[to].bitrate - h.levels[from].bitrate)) to = i;
+          h.currentLevel = to;
+          return { from, to, to_height: h.levels[to].height, at_ct: window.sample().ct };
         });
+        result.switch.wall_ms_after_first = Math.round(last.now - first.now);
+      }
+      if (switched && result.switch && result.switch.to >= 0 && !result.switch.ct_after &&
+          last.h === result.switch.to_height) {
+        // The picture of the new level is on screen.
+        result.switch.ct_after = +last.ct.toFixed(3);
+        result.switch.shown_ms = Math.round(last.now - first.now) - result.switch.wall_ms_after_first;
       }
     }
     const wall = (last.now - first.now) / 1000;

@@ -22,6 +22,11 @@ HTTP_PORT=""
 DATA_DIR=$T/data
 ONAIR_LOG=$T/onair.log
 
+# `onair serve` transcodes (the ABR ladder) by default. The tests of other
+# parts do not need the renditions and CI has two cores: they run without it,
+# and the ABR tests set ONAIR_TRANSCODE_ENABLED=true before sourcing this.
+export ONAIR_TRANSCODE_ENABLED=${ONAIR_TRANSCODE_ENABLED:-false}
+
 # Under ASan+UBSan the server is 2-3x slower: scale CPU-bound deadlines.
 IT_SLOW=1
 if grep -qs '^ONAIR_SANITIZE:BOOL=ON' "$ONAIR_BUILD_DIR/CMakeCache.txt"; then IT_SLOW=3; fi
