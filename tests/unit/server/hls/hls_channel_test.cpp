@@ -4,6 +4,7 @@
 #include <gtest/gtest.h>
 
 #include <memory>
+#include <sstream>
 #include <string>
 #include <vector>
 
@@ -132,6 +133,92 @@ TEST(HlsChannel, SegmentsAreDatedByTheirFirstPacketOrWhenSeenIfUndated) {
     ASSERT_NE(at, std::string::npos) << *b;
     // When the channel saw it (now), not the sample's date.
     EXPECT_EQ(b->find("2026-12-02T20:45:18"), std::string::npos) << *b;
+}
+
+}  // namespace
+}  // namespace onair::server::hls
+
+namespace onair::server::hls {
+namespace {
+
+/// The sample as a transcoded rendition `name` of `height` (same packets;
+/// only the configs' size differs, which is what the playlists show).
+void FeedRendition(HlsChannel& channel, const test::SampleBroadcast& b, const std::string& name, int height,
+                   size_t from, size_t to) {
+    size_t configs = SIZE_MAX;
+    for (size_t i = from; i < to; ++i) {
+        if (b.steps[i].configs != configs) {
+            configs = b.steps[i].configs;
+            for (const auto& c : {b.configs[configs].video, b.configs[configs].audio}) {
+                if (!c) continue;
+                media::CodecConfig scaled = *c;
+                if (scaled.kind == media::TrackKind::kVideo) {
+                    scaled.height = height;
+                    scaled.width = height * 16 / 9;
+                }
+                channel.OnRenditionItem(name, ConfigItem(scaled));
+            }
+        }
+        router::StreamItem item;
+        item.packet = b.steps[i].packet;
+        channel.OnRenditionItem(name, item);
+    }
+}
+
+std::vector<std::string> VariantUris(const std::string& text) {
+    std::vector<std::string> uris;
+    std::istringstream in(text);
+    for (std::string line; std::getline(in, line);)
+        if (!line.empty() && line[0] != '#') uris.push_back(line);
+    return uris;
+}
+
+TEST(HlsChannel, ListsTheSourceFirstThenRenditionsTallestFirst) {
+    const auto b = test::MakeSampleBroadcast(/*drop_audio=*/false);
+    HlsChannel channel("demo", "br1", Options(b));
+    const size_t until = b.StartOf(4);
+    Subscribe(channel, b, 0);
+    for (size_t i = 0; i < until; ++i) Feed(channel, b, i);
+    FeedRendition(channel, b, "low", 144, 0, until);
+    FeedRendition(channel, b, "mid", 288, 0, until);
+    const auto mv = channel.MultivariantPlaylist();
+    ASSERT_TRUE(mv);
+    EXPECT_EQ(VariantUris(*mv), (std::vector<std::string>{"src/index.m3u8", "mid/index.m3u8", "low/index.m3u8"}));
+    EXPECT_NE(mv->find("RESOLUTION=512x288"), std::string::npos) << *mv;
+    EXPECT_EQ(channel.ListedRenditions(), (std::vector<std::string>{"src", "mid", "low"}));
+    // Same segment numbers and URIs in each: the renditions are aligned.
+    const auto low = channel.MediaPlaylist("low");
+    ASSERT_TRUE(low);
+    EXPECT_NE(low->find("br1-0.ts"), std::string::npos);
+    ASSERT_TRUE(channel.Segment("low", 1));
+    EXPECT_FALSE(channel.Segment("low", 99));
+    EXPECT_FALSE(channel.MediaPlaylist("nope"));
+    EXPECT_FALSE(channel.Segment("nope", 0));
+}
+
+TEST(HlsChannel, ARenditionDroppedWhileTheSourceGoesOnIsNoLongerOffered) {
+    const auto b = test::MakeSampleBroadcast(/*drop_audio=*/false);
+    HlsChannel channel("demo", "br1", Options(b));
+    const size_t until = b.StartOf(4);
+    Subscribe(channel, b, 0);
+    for (size_t i = 0; i < until; ++i) Feed(channel, b, i);
+    FeedRendition(channel, b, "low", 144, 0, until);
+    FeedRendition(channel, b, "mid", 288, 0, until);
+    router::StreamItem end;
+    end.kind = router::StreamItem::Kind::kEnd;
+    channel.OnRenditionItem("mid", end);
+    EXPECT_EQ(VariantUris(*channel.MultivariantPlaylist()),
+              (std::vector<std::string>{"src/index.m3u8", "low/index.m3u8"}));
+    // A player still on it reads the end of its playlist.
+    EXPECT_NE(channel.MediaPlaylist("mid")->find("#EXT-X-ENDLIST"), std::string::npos);
+    // When the broadcast ends, every rendition it had at the end is listed, ended.
+    End(channel);
+    channel.OnRenditionItem("low", end);
+    EXPECT_TRUE(channel.ended());
+    EXPECT_EQ(VariantUris(*channel.MultivariantPlaylist()).size(), 3u);
+    // A rendition whose first item is its end opens nothing.
+    channel.OnRenditionItem("ghost", end);
+    EXPECT_FALSE(channel.MediaPlaylist("ghost"));
 }
 
 }  // namespace
