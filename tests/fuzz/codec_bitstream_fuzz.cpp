@@ -1,5 +1,5 @@
 // SPDX-License-Identifier: Apache-2.0
-// Runs every codec parser on the same arbitrary bytes: SPS, avcC, AVCC
+// Runs every codec parser on the same arbitrary bytes: SPS, avcC, Annex B, AVCC
 // framing with 1/2/4-byte lengths, emulation-prevention removal, the
 // AudioSpecificConfig and ADTS headers, and raw Exp-Golomb reads. Each
 // result is checked against an independent property (round trips, limits,
@@ -12,6 +12,7 @@
 
 #include "onair/codec/aac/audio_specific_config.h"
 #include "onair/codec/bit_reader.h"
+#include "onair/codec/h264/annexb.h"
 #include "onair/codec/h264/avc_config.h"
 #include "onair/codec/h264/nal.h"
 #include "onair/codec/h264/sps.h"
@@ -148,6 +149,25 @@ void FuzzBits(std::span<const uint8_t> in) {
 
 }  // namespace
 
+// Annex B (an encoder's output): every NAL unit found lies inside the input
+// and the AVCC re-framing holds exactly those units; the avcC built from
+// the parameter sets parses back.
+void FuzzAnnexB(std::span<const uint8_t> in) {
+    size_t units = 0, bytes = 0;
+    h264::ForEachAnnexBNal(in, [&](std::span<const uint8_t> nal) {
+        Check(!nal.empty() && nal.data() >= in.data() && nal.data() + nal.size() <= in.data() + in.size());
+        ++units;
+        bytes += nal.size();
+    });
+    const auto avcc = h264::AnnexBToAvcc(in, false);
+    Check(avcc.size() == bytes + 4 * units);
+    size_t again = 0;
+    Check(h264::ForEachNal(avcc, 4, [&](std::span<const uint8_t>) { ++again; }).ok());
+    Check(again == units);
+    auto record = h264::AvcConfigFromAnnexB(in);
+    if (record.ok()) Check(h264::ParseAvcConfig(base::SharedBuffer::Copy(std::span<const uint8_t>(*record))).ok());
+}
+
 extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
     const std::span<const uint8_t> in(data, size);
     FuzzSps(in);
@@ -155,5 +175,6 @@ extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
     FuzzFraming(in);
     FuzzAac(in);
     FuzzBits(in);
+    FuzzAnnexB(in);
     return 0;
 }

@@ -49,6 +49,16 @@ TEST(AnnexB, AvcConfigFromTheEncodersHeader) {
     ASSERT_EQ(parsed->sps.size(), 1u);
     EXPECT_EQ(parsed->sps[0].size(), 5u);
     ASSERT_EQ(parsed->pps.size(), 1u);
+    // Many parameter sets (a fuzzer's find): the first of each, a valid avcC.
+    Bytes many;
+    for (int i = 0; i < 40; ++i) many.insert(many.end(), header.begin(), header.end());
+    auto first = AvcConfigFromAnnexB(many);
+    ASSERT_TRUE(first.ok());
+    EXPECT_EQ(*first, *avcc);
+    Bytes huge = {0, 0, 1, 0x67, 0x64, 0, 0x1F};
+    huge.resize(5000, 0xAB);
+    huge.insert(huge.end(), {0, 0, 1, 0x68, 0xEE});
+    EXPECT_EQ(AvcConfigFromAnnexB(huge).error().code, base::ErrorCode::kLimitExceeded);
     EXPECT_FALSE(AvcConfigFromAnnexB(Bytes{0, 0, 1, 0x68, 1}).ok());      // no SPS
     EXPECT_FALSE(AvcConfigFromAnnexB(Bytes{0, 0, 1, 0x67, 0x64, 0, 0x1F}).ok());  // no PPS
 }

@@ -60,15 +60,25 @@ std::vector<uint8_t> AnnexBToAvcc(std::span<const uint8_t> stream, bool drop_par
 }
 
 base::Result<std::vector<uint8_t>> AvcConfigFromAnnexB(std::span<const uint8_t> stream) {
+    // The first SPS and the first PPS: an encoder's header has one of each
+    // (and an SEI, not kept). Larger than a parameter set can sensibly be
+    // (AvcConfigLimits), they are refused.
     AvcConfig config;
+    const size_t max_bytes = AvcConfigLimits{}.max_parameter_set_bytes;
+    bool too_large = false;
     ForEachAnnexBNal(stream, [&](std::span<const uint8_t> nal) {
         const uint8_t type = NalTypeOf(nal[0]);
-        if (type == static_cast<uint8_t>(NalType::kSps) && nal.size() >= 4) {
-            config.sps.push_back(base::SharedBuffer::Copy(nal));
-        } else if (type == static_cast<uint8_t>(NalType::kPps)) {
-            config.pps.push_back(base::SharedBuffer::Copy(nal));
+        const bool sps = type == static_cast<uint8_t>(NalType::kSps) && nal.size() >= 4;
+        const bool pps = type == static_cast<uint8_t>(NalType::kPps);
+        if (!sps && !pps) return;
+        if (nal.size() > max_bytes) {
+            too_large = true;
+            return;
         }
+        auto& list = sps ? config.sps : config.pps;
+        if (list.empty()) list.push_back(base::SharedBuffer::Copy(nal));
     });
+    if (too_large) return base::MakeError(base::ErrorCode::kLimitExceeded, "h264: a parameter set over 4096 bytes");
     if (config.sps.empty() || config.pps.empty())
         return base::MakeError(base::ErrorCode::kInvalidData, "h264: no SPS and PPS in the encoder's header");
     const auto sps = config.sps.front().span();

@@ -21,9 +21,10 @@ void ForEachAnnexBNal(std::span<const uint8_t> stream, const std::function<void(
 /// left out when `drop_parameter_sets` (they travel in the config).
 std::vector<uint8_t> AnnexBToAvcc(std::span<const uint8_t> stream, bool drop_parameter_sets);
 
-/// The avcC record (4-byte lengths) for the SPS and PPS of an Annex B
-/// stream, as an encoder's global header gives them. kInvalidData without
-/// an SPS of at least 4 bytes and a PPS.
+/// The avcC record (4-byte lengths) for the first SPS and the first PPS of
+/// an Annex B stream, as an encoder's global header gives them.
+/// kInvalidData without an SPS of at least 4 bytes and a PPS;
+/// kLimitExceeded for a parameter set over 4096 bytes.
 base::Result<std::vector<uint8_t>> AvcConfigFromAnnexB(std::span<const uint8_t> stream);
 
 }  // namespace onair::codec::h264
