@@ -99,7 +99,10 @@ void BroadcastPipeline::Run() {
         }
         Handle(in);
         if (in.kind == Input::Kind::kEnd) {
-            workers_.clear();  // each finishes its queue and ends its rendition
+            // Largest first: each finishes its queue (handing the end down
+            // the chain) before the next one is joined.
+            for (auto& w : workers_) w.reset();
+            workers_.clear();
             finished_ = true;
             return;
         }

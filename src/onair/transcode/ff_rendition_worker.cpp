@@ -46,10 +46,12 @@ RenditionWorker::RenditionWorker(const format::ladder::PlannedRendition& plan, E
 
 RenditionWorker::~RenditionWorker() {
     {
+        // An end after everything queued (a thread that already took one
+        // has returned and never reads it).
         std::lock_guard lock(mu_);
         WorkItem end;
         end.kind = WorkItem::Kind::kEnd;
-        if (!ended_) queue_.push_back(std::move(end));
+        queue_.push_back(std::move(end));
         changed_.notify_all();
     }
     if (thread_.joinable()) thread_.join();

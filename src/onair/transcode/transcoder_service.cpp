@@ -83,6 +83,8 @@ public:
 
     const std::string& broadcast_id() const { return broadcast_id_; }
     const std::string& channel() const { return channel_; }
+    /// For the pipeline's decode errors (the writer lives as long as it).
+    bus::LogThrottle& error_throttle() { return error_throttle_; }
 
 private:
     struct State {
@@ -116,6 +118,7 @@ private:
     const std::string channel_;
     const uint64_t base_;
     std::atomic<bool> closed_{false};
+    bus::LogThrottle error_throttle_{std::chrono::seconds(5)};
     std::mutex mu_;
     std::map<std::string, State, std::less<>> states_;  // node-based: a State never moves
 };
@@ -132,7 +135,6 @@ struct TranscoderService::Broadcast {
     std::chrono::steady_clock::time_point last_record{};
     std::unique_ptr<Writer> writer;
     std::unique_ptr<ff::BroadcastPipeline> pipeline;
-    bus::LogThrottle error_throttle{std::chrono::seconds(5)};
 };
 
 TranscoderService::TranscoderService(bus::Bus& bus, runtime::Metrics& metrics, TranscoderOptions options)
@@ -244,8 +246,9 @@ void TranscoderService::Start(Broadcast& b, const MediaRecord& record) {
     po.threads = options_.threads;
     po.max_backlog_ticks = media::MsToTicks(options_.max_backlog.count());
     po.max_input_bytes = options_.max_input_bytes;
+    // The pipeline's callbacks hold the writer, which lives as long as the
+    // pipeline does (a Broadcast may go before its pipeline has finished).
     Writer* writer = b.writer.get();
-    Broadcast* bp = &b;
     ff::PipelineEvents events;
     events.dropped = [this, writer](const std::string& rendition, int64_t backlog_ms) {
         dropped_.Inc();
@@ -256,9 +259,9 @@ void TranscoderService::Start(Broadcast& b, const MediaRecord& record) {
                     {"onair.transcode.backlog_ms", backlog_ms}});
     };
     events.input_dropped = [this] { input_dropped_.Inc(); };
-    events.decode_error = [this, writer, bp](const std::string& message) {
+    events.decode_error = [this, writer](const std::string& message) {
         errors_.Inc();
-        if (bp->error_throttle.Allow())
+        if (writer->error_throttle().Allow())
             Log().Warn("a source frame did not decode",
                        {{"onair.channel", writer->channel()}, {"onair.broadcast_id", writer->broadcast_id()},
                         {"error.message", message}});
@@ -276,11 +279,12 @@ void TranscoderService::Start(Broadcast& b, const MediaRecord& record) {
 void TranscoderService::Stop(Broadcast& b, bool finish) {
     if (!b.pipeline) return;
     auto done = std::make_unique<Broadcast>();
-    if (finish) {
-        b.pipeline->PushEnd();  // the renditions end as the source did
-    } else {
-        b.writer->Close();
-    }
+    // Either way the pipeline finishes what it holds and its threads end
+    // (Sweep reaps it); stopped without finishing, none of it goes out and
+    // the renditions are not ended (another transcoder, or this one at the
+    // next segment start, continues them).
+    if (!finish) b.writer->Close();
+    b.pipeline->PushEnd();
     done->id = b.id;
     done->writer = std::move(b.writer);
     done->pipeline = std::move(b.pipeline);
@@ -304,7 +308,7 @@ void TranscoderService::Sweep() {
         }
         active_.Set(static_cast<int64_t>(broadcasts_.size()));
         for (auto it = finishing_.begin(); it != finishing_.end();) {
-            if ((*it)->pipeline->finished() || (*it)->writer == nullptr) {
+            if ((*it)->pipeline->finished()) {
                 reap.push_back(std::move(*it));
                 it = finishing_.erase(it);
             } else {
