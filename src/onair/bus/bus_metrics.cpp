@@ -37,7 +37,9 @@ BusMetrics::BusMetrics(runtime::Metrics& r)
       media_lag(r.gauge(kLag, kLagHelp, "topic=\"media\"")),
       media_catch_up_ms(r.gauge("onair_bus_catch_up_ms",
                                 "From subscribing to the media topic to having read up to its end (-1: not yet)")),
-      events_lag(r.gauge(kLag, kLagHelp, "topic=\"events\"")) {}
+      events_lag(r.gauge(kLag, kLagHelp, "topic=\"events\"")),
+      group_partitions(r.gauge("onair_bus_group_partitions",
+                               "Partitions of the media topic this consumer-group member (a transcoder) holds")) {}
 
 BusStats BusMetrics::Snapshot() const {
     BusStats s;

@@ -26,6 +26,7 @@ struct BusMetrics {
     runtime::Gauge& media_lag;
     runtime::Gauge& media_catch_up_ms;  // from subscribing to reaching the end of the log
     runtime::Gauge& events_lag;
+    runtime::Gauge& group_partitions;  // partitions this member of a consumer group holds
 
     BusStats Snapshot() const;
 };

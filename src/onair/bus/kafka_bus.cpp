@@ -426,6 +426,119 @@ private:
     std::atomic<bool> stop_{false};
 };
 
+/// A member of a consumer group on one topic (rd_kafka_subscribe): the
+/// group's coordinator shares the topic's partitions among the members and
+/// moves a member's partitions to the others when it leaves, or when it has
+/// not been heard of for session.timeout.ms. Offsets are committed every
+/// second, so a partition that moves resumes about where its last owner
+/// was (the consumer skips what it finds too old); a new group starts at
+/// the end of the log. Its thread hands each message to `handle`.
+///
+/// The classic (eager) protocol: every rebalance revokes and reassigns
+/// everything, which librdkafka 2.0.2's mock cluster serves; a member keeps
+/// its partitions across a rebalance when the assignor gives them back
+/// (the committed offsets make the pause a replay, not a loss).
+class GroupConsumer final : public Subscription {
+public:
+    using Handler = std::function<void(rd_kafka_message_t*)>;  // takes ownership
+
+    GroupConsumer(const KafkaBusOptions& o, std::string topic, std::string group, runtime::Gauge& partitions,
+                  Handler handle)
+        : options_(o),
+          topic_(std::move(topic)),
+          group_(std::move(group)),
+          partitions_(partitions),
+          handle_(std::move(handle)) {}
+
+    base::Status Start() {
+        const uint32_t session = options_.group_session_timeout_ms;
+        std::vector<std::pair<std::string, std::string>> own = {
+            {"group.id", group_},
+            {"session.timeout.ms", std::to_string(session)},
+            {"heartbeat.interval.ms", std::to_string(std::max<uint32_t>(100, session / 3))},
+            {"enable.auto.commit", "true"},
+            {"auto.commit.interval.ms", "1000"},
+            {"auto.offset.reset", "latest"},
+            {"enable.partition.eof", "false"},
+            {"fetch.wait.max.ms", std::to_string(options_.fetch_wait_ms)},
+            {"fetch.error.backoff.ms", "100"},
+            {"fetch.max.bytes", std::to_string(std::max<size_t>(options_.max_record_bytes + 4096, 52428800))},
+        };
+        auto conf = BaseConf(options_, own);
+        if (!conf.ok()) return conf.error();
+        rd_kafka_conf_set_rebalance_cb(conf->get(), &OnRebalance);
+        rd_kafka_conf_set_opaque(conf->get(), this);
+        char errstr[512];
+        rk_.reset(rd_kafka_new(RD_KAFKA_CONSUMER, conf->release(), errstr, sizeof errstr));
+        if (!rk_) return KafkaError("creating a group consumer", errstr);
+        rd_kafka_poll_set_consumer(rk_.get());
+        ListPtr topics(rd_kafka_topic_partition_list_new(1));
+        rd_kafka_topic_partition_list_add(topics.get(), topic_.c_str(), RD_KAFKA_PARTITION_UA);
+        if (auto err = rd_kafka_subscribe(rk_.get(), topics.get()); err != RD_KAFKA_RESP_ERR_NO_ERROR)
+            return KafkaError("joining group " + group_, rd_kafka_err2str(err));
+        Log().Info("joining the consumer group", {{"onair.bus.topic", topic_}, {"onair.bus.group", group_},
+                                                  {"onair.bus.session_timeout_ms", session}});
+        thread_ = std::thread([this] { Run(); });
+        return {};
+    }
+
+    ~GroupConsumer() override {
+        stop_ = true;
+        if (thread_.joinable()) thread_.join();
+        // Leaves the group at once (the others get our partitions without
+        // waiting for the session timeout) and commits where we were.
+        if (rk_) rd_kafka_consumer_close(rk_.get());
+        partitions_.Set(0);
+    }
+
+private:
+    static void OnRebalance(rd_kafka_t* rk, rd_kafka_resp_err_t err, rd_kafka_topic_partition_list_t* parts,
+                            void* opaque) {
+        auto* self = static_cast<GroupConsumer*>(opaque);
+        std::string list;
+        for (int i = 0; i < parts->cnt; ++i) list += (i ? "," : "") + std::to_string(parts->elems[i].partition);
+        if (err == RD_KAFKA_RESP_ERR__ASSIGN_PARTITIONS) {
+            rd_kafka_assign(rk, parts);
+            self->partitions_.Set(parts->cnt);
+            Log().Info("partitions assigned", {{"onair.bus.group", self->group_}, {"onair.bus.partitions", list}});
+        } else {
+            rd_kafka_assign(rk, nullptr);
+            self->partitions_.Set(0);
+            if (err == RD_KAFKA_RESP_ERR__REVOKE_PARTITIONS) {
+                Log().Info("partitions revoked", {{"onair.bus.group", self->group_}, {"onair.bus.partitions", list}});
+            } else {
+                Log().Error("group rebalance failed", {{"onair.bus.group", self->group_},
+                                                       {"error.code", rd_kafka_err2name(err)}});
+            }
+        }
+    }
+
+    void Run() {
+        LogThrottle throttle(std::chrono::seconds(5));
+        while (!stop_) {
+            rd_kafka_message_t* m = rd_kafka_consumer_poll(rk_.get(), 100);
+            if (!m) continue;
+            if (m->err) {
+                if (throttle.Allow())
+                    Log().Warn("consume error", {{"onair.bus.topic", topic_}, {"onair.bus.group", group_},
+                                                 {"error.code", rd_kafka_err2name(m->err)}});
+                rd_kafka_message_destroy(m);
+                continue;
+            }
+            handle_(m);
+        }
+    }
+
+    const KafkaBusOptions options_;
+    const std::string topic_;
+    const std::string group_;
+    runtime::Gauge& partitions_;
+    Handler handle_;
+    HandlePtr rk_;
+    std::thread thread_;
+    std::atomic<bool> stop_{false};
+};
+
 class KafkaBus final : public Bus {
 public:
     KafkaBus(const KafkaBusOptions& options, runtime::Metrics& metrics)
@@ -528,30 +641,8 @@ public:
 
     std::unique_ptr<Subscription> SubscribeMedia(int64_t since_ms, MediaSink& sink, MediaTopic topic) override {
         auto consumer = std::make_unique<TopicConsumer>(
-            options_, topic == MediaTopic::kSource ? options_.media_topic : options_.renditions_topic, since_ms, metrics_.media_lag, &metrics_.media_catch_up_ms,
-            [this, &sink](rd_kafka_message_t* m) {
-                metrics_.media_consumed.Inc();
-                metrics_.media_bytes_consumed.Inc(m->len);
-                // One copy out of the fetch buffer, which the decoded
-                // record's payload then slices: packagers may keep payloads
-                // (segments) past this call, and no librdkafka buffer may
-                // outlive the consumer.
-                auto value = base::SharedBuffer::Copy(
-                    std::span<const uint8_t>(static_cast<const uint8_t*>(m->payload), m->payload ? m->len : 0));
-                const int32_t partition = m->partition;
-                const int64_t offset = m->offset;
-                rd_kafka_message_destroy(m);
-                auto decoded = format::record::DecodeMediaRecord(value);
-                if (!decoded.ok()) {
-                    metrics_.records_invalid.Inc();
-                    if (invalid_throttle_.Allow())
-                        Log().Warn("undecodable media record skipped",
-                                   {{"error.message", decoded.error().message}, {"onair.bus.partition", partition},
-                                    {"onair.bus.offset", offset}});
-                    return;
-                }
-                sink.OnRecord(decoded.value());
-            });
+            options_, topic == MediaTopic::kSource ? options_.media_topic : options_.renditions_topic, since_ms,
+            metrics_.media_lag, &metrics_.media_catch_up_ms, DecodeInto(sink));
         if (auto st = consumer->Start(); !st.ok()) {
             Log().Error("media consumer failed to start", {{"error.message", st.error().message}});
             return nullptr;
@@ -559,9 +650,14 @@ public:
         return consumer;
     }
 
-    std::unique_ptr<Subscription> SubscribeMediaGroup(const std::string& group, MediaSink& /*sink*/) override {
-        Log().Error("consumer groups are not available on this bus yet", {{"onair.bus.group", group}});
-        return nullptr;
+    std::unique_ptr<Subscription> SubscribeMediaGroup(const std::string& group, MediaSink& sink) override {
+        auto consumer = std::make_unique<GroupConsumer>(options_, options_.media_topic, group,
+                                                        metrics_.group_partitions, DecodeInto(sink));
+        if (auto st = consumer->Start(); !st.ok()) {
+            Log().Error("group consumer failed to start", {{"error.message", st.error().message}});
+            return nullptr;
+        }
+        return consumer;
     }
 
     std::unique_ptr<Subscription> SubscribeEvents(EventSink& sink) override {
@@ -583,6 +679,33 @@ public:
     std::string describe() const override { return "kafka://" + options_.brokers; }
 
 private:
+    /// What a media consumer does with a message: one copy out of the
+    /// fetch buffer, which the decoded record's payload then slices
+    /// (packagers keep payloads past the call, and no librdkafka buffer may
+    /// outlive the consumer), then the sink; an undecodable one is counted
+    /// and skipped.
+    std::function<void(rd_kafka_message_t*)> DecodeInto(MediaSink& sink) {
+        return [this, &sink](rd_kafka_message_t* m) {
+            metrics_.media_consumed.Inc();
+            metrics_.media_bytes_consumed.Inc(m->len);
+            auto value = base::SharedBuffer::Copy(
+                std::span<const uint8_t>(static_cast<const uint8_t*>(m->payload), m->payload ? m->len : 0));
+            const int32_t partition = m->partition;
+            const int64_t offset = m->offset;
+            rd_kafka_message_destroy(m);
+            auto decoded = format::record::DecodeMediaRecord(value);
+            if (!decoded.ok()) {
+                metrics_.records_invalid.Inc();
+                if (invalid_throttle_.Allow())
+                    Log().Warn("undecodable media record skipped",
+                               {{"error.message", decoded.error().message}, {"onair.bus.partition", partition},
+                                {"onair.bus.offset", offset}});
+                return;
+            }
+            sink.OnRecord(decoded.value());
+        };
+    }
+
     const KafkaBusOptions options_;
     BusMetrics metrics_;
     DeliveryCounters media_counters_;
