@@ -9,6 +9,10 @@
 # keeps advancing; the renditions end with the broadcast.
 export ONAIR_TRANSCODE_ENABLED=true
 source "$(dirname "$0")/lib.sh"
+TOKEN=oat_it_$(od -An -tx1 -N16 /dev/urandom | tr -d ' \n')
+export ONAIR_MANAGER_ADMIN_TOKEN=$TOKEN
+# A broadcast ends 1 s after its publisher leaves (not the 10 s default).
+export ONAIR_RTMP_REPUBLISH_GRACE_MS=1000
 
 PLAYER=$ONAIR_SOURCE_DIR/tests/browser/play_hls.mjs
 [[ -f $ONAIR_SOURCE_DIR/tests/browser/node_modules/hls.js/dist/hls.min.js ]] ||
@@ -18,6 +22,7 @@ source_flv
 create_channel abr
 start_onair
 start_publisher pub "$(rtmp_base)/$CH_KEY"
+PUB1=$PUB_PID
 wait_playable abr 15
 ok "source playable after ${PLAYABLE_MS} ms"
 
@@ -106,12 +111,29 @@ print(f"switch {sw['from']} -> {sw['to']} ({sw['to_height']}p) shown after {sw['
 PY
 ok "hls.js: 3 levels, forced switch shown, advance ratio $(json_field "$R" advance_ratio)"
 
+# --- a channel's own ladder, set through the API -----------------------------
+curl -sf -X POST -H "Authorization: Bearer $TOKEN" -H 'Content-Type: application/json' \
+  --data-binary '{"name":"own","ladder":[{"name":"288p","height":288,"video_kbps":600,"profile":"baseline"}]}' \
+  "$(http_base)/api/v1/channels" >"$T/own.json" || fail "cannot create a channel with a ladder"
+start_publisher pub2 "$(rtmp_base)/$(json_field "$(cat "$T/own.json")" stream_key)"
+PUB2=$PUB_PID
+OWN=$(http_base)/live/own
+two_variants() { curl -sf --max-time 2 "$OWN/index.m3u8" | grep -c '^#EXT-X-STREAM-INF' | grep -qx 2; }
+wait_until "$(scaled 20)" "the channel's own ladder: src and 288p" two_variants
+fetch "$OWN/index.m3u8" "$T/own-mv" >/dev/null
+mapfile -t OWN_URIS < <(grep -v '^#' "$T/own-mv.body" | grep .)
+[[ "${OWN_URIS[*]}" == "src/index.m3u8 288p/index.m3u8" ]] || { cat "$T/own-mv.body"; fail "own ladder: ${OWN_URIS[*]}"; }
+grep -q 'RESOLUTION=512x288,.*CODECS="avc1.42' "$T/own-mv.body" || { cat "$T/own-mv.body"; fail "288p is not 512x288 Baseline"; }
+ok "a channel's ladder from the API: src + 288p (Baseline), not the default ladder"
+stop_pid "$PUB2" TERM 5
+
 # --- metrics, and the end ---------------------------------------------------
+wait_until "$(scaled 10)" "the second broadcast's rendition to end" metric_is onair_transcode_renditions 2
 [[ $(metric onair_transcode_renditions) == 2 ]] || fail "onair_transcode_renditions is $(metric onair_transcode_renditions)"
 [[ $(metric onair_transcode_renditions_dropped_total) == 0 ]] || fail "a rendition was dropped"
 lat=$(curl -sf "$(http_base)/metrics" | awk '/^onair_transcode_latency_seconds\{quantile="0.5"\}/{print $2}')
 ok "transcoding latency p50 ${lat} s"
-stop_pid "$PUB_PID" TERM 5
+stop_pid "$PUB1" TERM 5
 wait_until "$(scaled 15)" "360p ends with EXT-X-ENDLIST" \
   bash -c "curl -sf --max-time 2 '$BASE/360p/index.m3u8' | grep -q '^#EXT-X-ENDLIST'"
 ok "renditions ended with the broadcast"

@@ -89,6 +89,34 @@ api PATCH /api/v1/channels/studio '{"enabled":"yes"}'; expect 400 invalid_argume
   fail "the stream key is in the channel list"
 ok "list, get and update; the key is shown only by create"
 
+# --- a channel's own ABR ladder --------------------------------------------------------
+api GET /api/v1/channels/studio; expect 200 "" "get"
+[[ $(jget "$BODY" ladder) == null ]] || fail "a new channel has a ladder: $BODY"
+api PATCH /api/v1/channels/studio '{"ladder":[{"name":"360p","height":360,"video_kbps":700,"profile":"baseline"}]}'
+expect 200 "" "set the ladder"
+[[ $(jget "$BODY" ladder.0.name) == 360p && $(jget "$BODY" ladder.0.max_kbps) == 0 && $(jget "$BODY" ladder.0.profile) == baseline ]] ||
+  fail "ladder not stored as given (normalized): $BODY"
+api GET /api/v1/channels/studio; expect 200 "" "get with ladder"
+[[ $(jget "$BODY" ladder.0.video_kbps) == 700 && $(jget "$BODY" title) == "Studio B" ]] || fail "get: $BODY"
+api PATCH /api/v1/channels/studio '{"ladder":[{"name":"360p","height":361,"video_kbps":700}]}'
+expect 400 invalid_argument "odd height"
+grep -q 'rendition \\"360p\\": \\"height\\" must be even' <<<"$BODY" || fail "the error does not name the field: $BODY"
+api PATCH /api/v1/channels/studio '{"ladder":{"name":"x"}}'; expect 400 invalid_argument "ladder not an array"
+api PATCH /api/v1/channels/studio '{"ladder":[{"name":"a","height":240,"video_kbps":300,"bitrate":1}]}'
+expect 400 invalid_argument "unknown rendition field"
+api POST /api/v1/channels '{"name":"srconly","ladder":[]}'; expect 201 "" "create with the source alone"
+[[ $(jget "$BODY" ladder) == "[]" ]] || fail "create with an empty ladder: $BODY"
+# The publish hook hands it to the ingest.
+SKEY=$(jget "$BODY" stream_key)
+api POST /api/v1/hooks/publish "{\"app\":\"live\",\"stream_key\":\"$SKEY\",\"client_ip\":\"127.0.0.1\"}"
+expect 200 "" "publish hook"
+[[ $(jget "$BODY" allowed) == true && $(jget "$BODY" ladder) == "[]" ]] || fail "the hook's answer has no ladder: $BODY"
+api POST /api/v1/hooks/unpublish "{\"broadcast_id\":\"$(jget "$BODY" broadcast_id)\",\"reason\":\"publisher_closed\"}"
+api DELETE /api/v1/channels/srconly; expect 204 "" "delete"
+api PATCH /api/v1/channels/studio '{"ladder":null}'; expect 200 "" "reset the ladder"
+[[ $(jget "$BODY" ladder) == null ]] || fail "ladder not reset: $BODY"
+ok "a channel's ladder: set (normalized), checked with the field named, reset; the publish hook carries it"
+
 # --- a webhook that fails once, then accepts ------------------------------------------
 SECRET=whsec_it_$(od -An -tx1 -N8 /dev/urandom | tr -d ' \n')
 python3 "$IT_DIR/webhook_receiver.py" --secret "$SECRET" --out "$T/hooks.jsonl" --fail-first 1 \

@@ -5,6 +5,7 @@
 
 #include "onair/base/form_urlencoded.h"
 #include "onair/format/hls/date_time.h"
+#include "onair/format/ladder/ladder.h"
 #include "onair/manager/json_views.h"
 #include "onair/server/http/bearer_auth.h"
 #include "onair/server/http/json_body.h"
@@ -103,8 +104,21 @@ http::ApiResult<int64_t> IntParam(const base::FormFields& query, std::string_vie
     return v;
 }
 
+/// A channel's "ladder": null (the deployment's), or an array of renditions
+/// that format::ladder::ParseLadder accepts, stored as WriteLadder writes
+/// it. Unset: std::nullopt.
+http::ApiResult<std::optional<std::optional<std::string>>> LadderField(const json& body) {
+    auto it = body.find("ladder");
+    if (it == body.end()) return std::optional<std::optional<std::string>>{};
+    if (it->is_null()) return std::optional<std::optional<std::string>>{std::optional<std::string>{}};
+    if (!it->is_array()) return ApiErrorResponse(ApiError::kInvalidArgument, "field 'ladder' must be an array or null");
+    auto ladder = format::ladder::ParseLadder(it->dump());
+    if (!ladder.ok()) return ApiErrorResponse(ApiError::kInvalidArgument, "field 'ladder': " + ladder.error().message);
+    return std::optional<std::optional<std::string>>{format::ladder::WriteLadder(*ladder)};
+}
+
 http::ApiResult<store::ChannelSpec> ChannelSpecFrom(const json& body) {
-    static const char* kKnown[] = {"name", "title", "enabled"};
+    static const char* kKnown[] = {"name", "title", "enabled", "ladder"};
     for (const auto& [k, v] : body.items()) {
         if (std::find(std::begin(kKnown), std::end(kKnown), k) == std::end(kKnown))
             return ApiErrorResponse(ApiError::kInvalidArgument, "unknown field '" + k + "'");
@@ -115,10 +129,13 @@ http::ApiResult<store::ChannelSpec> ChannelSpecFrom(const json& body) {
     if (!title) return std::move(title).error();
     auto enabled = http::OptionalField<bool>(body, "enabled");
     if (!enabled) return std::move(enabled).error();
+    auto ladder = LadderField(body);
+    if (!ladder) return std::move(ladder).error();
     store::ChannelSpec spec;
     spec.name = std::move(*name);
     spec.title = title->value_or("");
     spec.enabled = enabled->value_or(true);
+    if (*ladder) spec.ladder = std::move(**ladder);
     if (!store::IsValidChannelName(spec.name)) {
         return ApiErrorResponse(ApiError::kInvalidArgument,
                                 "field 'name' must be 1-64 characters a-z, 0-9, '_' or '-', starting with a letter "
@@ -132,16 +149,19 @@ http::ApiResult<store::ChannelSpec> ChannelSpecFrom(const json& body) {
 
 http::ApiResult<store::ChannelUpdate> ChannelUpdateFrom(const json& body) {
     for (const auto& [k, v] : body.items()) {
-        if (k != "title" && k != "enabled") return ApiErrorResponse(ApiError::kInvalidArgument, "unknown field '" + k + "'");
+        if (k != "title" && k != "enabled" && k != "ladder")
+            return ApiErrorResponse(ApiError::kInvalidArgument, "unknown field '" + k + "'");
     }
     auto title = http::OptionalField<std::string>(body, "title");
     if (!title) return std::move(title).error();
     auto enabled = http::OptionalField<bool>(body, "enabled");
     if (!enabled) return std::move(enabled).error();
+    auto ladder = LadderField(body);
+    if (!ladder) return std::move(ladder).error();
     if (*title && (*title)->size() > kMaxTitle) {
         return ApiErrorResponse(ApiError::kInvalidArgument, "field 'title' must be at most 200 bytes");
     }
-    return store::ChannelUpdate{std::move(*title), *enabled};
+    return store::ChannelUpdate{std::move(*title), *enabled, std::move(*ladder)};
 }
 
 HttpResponse NoContent() {
@@ -439,6 +459,8 @@ void AddApiRoutes(http::Router& router, ManagerService& manager, const AdminToke
                    if (v.allowed) {
                        out["channel"] = v.channel;
                        out["broadcast_id"] = v.broadcast_id;
+                       // The channel's own ladder, for the ingest to carry in the log; null: none.
+                       out["ladder"] = v.ladder.empty() ? json() : json::parse(v.ladder, nullptr, false);
                    } else {
                        out["reason"] = v.reason;
                    }

@@ -85,6 +85,8 @@ nlohmann::json ChannelJson(const store::Channel& c, const ChannelUrls& urls, con
         {"created_at", Rfc3339(c.created_at_ms)},
         {"updated_at", Rfc3339(c.updated_at_ms)},
         {"key_rotated_at", Rfc3339(c.key_rotated_at_ms)},
+        // The stored text is WriteLadder's, checked when it was set.
+        {"ladder", c.ladder ? nlohmann::json::parse(*c.ladder, nullptr, false) : nlohmann::json()},
         {"rtmp_url", urls.rtmp_base},
         {"rtmp_play_url", urls.rtmp_play(c.name)},
         {"playback_url", urls.playback(c.name)},

@@ -159,6 +159,7 @@ server::PublishVerdict ManagerService::AuthorizePublish(const server::PublishAtt
     v.allowed = true;
     v.channel = channel.name;
     v.broadcast_id = b.id;
+    v.ladder = channel.ladder.value_or("");
     return v;
 }
 

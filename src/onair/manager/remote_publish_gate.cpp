@@ -68,6 +68,8 @@ void RemotePublishGate::Verify(server::PublishAttempt attempt, std::function<voi
                     v.reason.clear();
                     v.channel = j["channel"].get<std::string>();
                     v.broadcast_id = j["broadcast_id"].get<std::string>();
+                    // The transcoders check it again; only an array is a ladder.
+                    if (auto l = j.find("ladder"); l != j.end() && l->is_array()) v.ladder = l->dump();
                 } else if (j.is_object() && j.contains("allowed") && j["allowed"].is_boolean()) {
                     v.retry_later = false;
                     v.reason = j.value("reason", std::string("refused"));

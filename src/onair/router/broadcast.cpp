@@ -205,4 +205,14 @@ std::shared_ptr<const media::CodecConfig> Broadcast::audio_config() const {
     return audio_config_;
 }
 
+void Broadcast::SetLadder(std::string ladder_json) {
+    std::lock_guard lock(ladder_mu_);
+    ladder_ = std::move(ladder_json);
+}
+
+std::string Broadcast::ladder() const {
+    std::lock_guard lock(ladder_mu_);
+    return ladder_;
+}
+
 }  // namespace onair::router

@@ -73,6 +73,13 @@ public:
     /// Sends kEnd to every subscriber and drops them.
     void End();
 
+    /// The channel's ABR ladder (JSON) as the publish decision gave it; empty:
+    /// the transcoders' default. Set by each publisher when it is accepted
+    /// (a takeover brings the channel's current one). A lock of its own:
+    /// subscribers read it from inside OnItem, under the broadcast's lock.
+    void SetLadder(std::string ladder_json);
+    std::string ladder() const;
+
     Stats stats() const;
     std::shared_ptr<const media::CodecConfig> video_config() const;
     std::shared_ptr<const media::CodecConfig> audio_config() const;
@@ -96,6 +103,8 @@ private:
     GopCache gop_cache_;
     std::vector<std::shared_ptr<Subscriber>> subscribers_;
     Stats stats_;
+    mutable std::mutex ladder_mu_;
+    std::string ladder_;
 };
 
 }  // namespace onair::router

@@ -25,6 +25,7 @@ struct PublishVerdict {
     std::string broadcast_id;  // allowed: the manager's id for this publish session
     std::string reason;        // refused: a short, key-free reason ("invalid stream key", ...)
     bool retry_later = false;  // refused because the manager could not decide (timeout, error)
+    std::string ladder;        // allowed: the channel's ABR ladder (JSON); empty: the transcoders' default
 };
 
 /// What an ingest reports about a live broadcast, about once a second. The

@@ -74,6 +74,11 @@ const std::vector<Migration>& Migrations() {
              "CREATE INDEX webhook_deliveries_due ON webhook_deliveries (next_attempt_at_ms) WHERE state = 'pending'",
              "CREATE TABLE settings (key TEXT PRIMARY KEY, value TEXT NOT NULL)",
          }},
+        {3,
+         "a channel's own ABR ladder (NULL: the deployment's)",
+         {
+             "ALTER TABLE channels ADD COLUMN ladder TEXT",
+         }},
     };
     return migrations;
 }

@@ -18,17 +18,26 @@ struct Channel {
     int64_t created_at_ms = 0;
     int64_t updated_at_ms = 0;
     int64_t key_rotated_at_ms = 0;
+    /// The channel's ABR ladder (JSON, as format::ladder::WriteLadder
+    /// writes it); none: the deployment's (transcode.ladder).
+    std::optional<std::string> ladder;
 };
+
+/// A ladder's JSON is at most this long (format::ladder's limit).
+inline constexpr size_t kMaxLadderBytes = 16 * 1024;
 
 struct ChannelSpec {
     std::string name;
     std::string title;
     bool enabled = true;
+    std::optional<std::string> ladder = std::nullopt;
 };
 
 struct ChannelUpdate {
     std::optional<std::string> title;
     std::optional<bool> enabled;
+    /// Unset: unchanged; set to nullopt: back to the deployment's ladder.
+    std::optional<std::optional<std::string>> ladder = std::nullopt;
 };
 
 struct CreatedChannel {

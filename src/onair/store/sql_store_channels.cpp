@@ -15,10 +15,22 @@ namespace {
 constexpr size_t kMaxTitleBytes = 200;
 constexpr size_t kMaxKeyBytes = 256;
 
-#define ONAIR_CHANNEL_COLUMNS "id, name, title, enabled, created_at_ms, updated_at_ms, key_rotated_at_ms"
+#define ONAIR_CHANNEL_COLUMNS "id, name, title, enabled, created_at_ms, updated_at_ms, key_rotated_at_ms, ladder"
+constexpr size_t kChannelColumns = 8;
 
 Channel ChannelRow(const SqlRow& row) {
-    return Channel{row.Int(0), row.Text(1), row.Text(2), row.Bool(3), row.Int(4), row.Int(5), row.Int(6)};
+    Channel c{row.Int(0), row.Text(1), row.Text(2), row.Bool(3), row.Int(4), row.Int(5), row.Int(6), std::nullopt};
+    if (!row.IsNull(7)) c.ladder = row.Text(7);
+    return c;
+}
+
+base::Status CheckLadder(const std::optional<std::string>& ladder) {
+    if (ladder && ladder->size() > kMaxLadderBytes) return Invalid("channel ladder longer than 16 KiB");
+    return base::Status::Ok();
+}
+
+SqlParam LadderParam(const std::optional<std::string>& ladder) {
+    return ladder ? SqlParam(std::string_view(*ladder)) : SqlParam(nullptr);
 }
 
 base::Error NoSuchChannel(std::string_view name) { return NotFound("no channel named '" + std::string(name) + "'"); }
@@ -36,6 +48,7 @@ base::Result<CreatedChannel> SqlStore::CreateChannel(const ChannelSpec& spec) {
             "invalid channel name: use 1-64 characters a-z, 0-9, '_' or '-', starting with a letter or digit");
     }
     if (auto st = CheckTitle(spec.title); !st.ok()) return st.error();
+    if (auto st = CheckLadder(spec.ladder); !st.ok()) return st.error();
     CreatedChannel created;
     created.stream_key = GenerateStreamKey();
     const std::string hash = HashStreamKey(created.stream_key);
@@ -43,8 +56,9 @@ base::Result<CreatedChannel> SqlStore::CreateChannel(const ChannelSpec& spec) {
     std::lock_guard lock(mu_);
     auto r = db_->Run(
         "INSERT INTO channels (name, title, enabled, key_hash, created_at_ms, updated_at_ms, "
-        "key_rotated_at_ms) VALUES ($1, $2, $3, $4, $5, $5, $5) RETURNING " ONAIR_CHANNEL_COLUMNS,
-        {std::string_view(spec.name), std::string_view(spec.title), spec.enabled, std::string_view(hash), now});
+        "key_rotated_at_ms, ladder) VALUES ($1, $2, $3, $4, $5, $5, $5, $6) RETURNING " ONAIR_CHANNEL_COLUMNS,
+        {std::string_view(spec.name), std::string_view(spec.title), spec.enabled, std::string_view(hash), now,
+         LadderParam(spec.ladder)});
     if (!r.ok() && r.error().code == base::ErrorCode::kAlreadyExists)
         return base::Error{base::ErrorCode::kAlreadyExists, "channel '" + spec.name + "' already exists"};
     auto channel = FirstRow<Channel>(r, ChannelRow, "create channel",
@@ -73,17 +87,25 @@ base::Result<Channel> SqlStore::GetChannelById(int64_t id) {
 }
 
 base::Result<Channel> SqlStore::UpdateChannel(std::string_view name, const ChannelUpdate& update) {
-    if (!update.title && !update.enabled) return GetChannel(name);
+    if (!update.title && !update.enabled && !update.ladder) return GetChannel(name);
     if (update.title) {
         if (auto st = CheckTitle(*update.title); !st.ok()) return st.error();
     }
+    if (update.ladder) {
+        if (auto st = CheckLadder(*update.ladder); !st.ok()) return st.error();
+    }
     const SqlParam title = update.title ? SqlParam(std::string_view(*update.title)) : SqlParam(nullptr);
     const SqlParam enabled = update.enabled ? SqlParam(*update.enabled) : SqlParam(nullptr);
+    // The ladder can be set to NULL (back to the deployment's), so it is
+    // not COALESCEd: $5 says whether to change it.
+    const SqlParam set_ladder(update.ladder.has_value());
+    const SqlParam ladder = update.ladder ? LadderParam(*update.ladder) : SqlParam(nullptr);
     std::lock_guard lock(mu_);
     return FirstRow<Channel>(
         db_->Run("UPDATE channels SET title = COALESCE($2, title), enabled = COALESCE($3, enabled), "
+                 "ladder = CASE WHEN $5 THEN $6 ELSE ladder END, "
                  "updated_at_ms = $4 WHERE name = $1 RETURNING " ONAIR_CHANNEL_COLUMNS,
-                 {name, title, enabled, NowMs()}),
+                 {name, title, enabled, NowMs(), set_ladder, ladder}),
         ChannelRow, "update channel", NoSuchChannel(name));
 }
 
@@ -117,7 +139,7 @@ base::Result<std::optional<Channel>> SqlStore::FindChannelByKey(std::string_view
                       {std::string_view(hash)});
     if (!r.ok()) return Failed(r.error(), "find channel by key");
     for (const SqlRow& row : r->rows) {
-        const std::string stored = row.Text(7);
+        const std::string stored = row.Text(kChannelColumns);
         if (stored.size() == hash.size() && CRYPTO_memcmp(stored.data(), hash.data(), hash.size()) == 0)
             return std::optional<Channel>(ChannelRow(row));
     }

@@ -186,6 +186,38 @@ TEST_P(ManagerStoreTest, UpdateAppliesOnlyTheFieldsSet) {
     EXPECT_EQ(stored->key_rotated_at_ms, c.key_rotated_at_ms);
 }
 
+TEST_P(ManagerStoreTest, AChannelKeepsItsOwnLadderUntilItIsReset) {
+    const std::string ladder = R"([{"name":"360p","height":360,"video_kbps":800}])";
+    auto c = s().CreateChannel(ChannelSpec{"ladder", "", true, ladder});
+    ASSERT_TRUE(c.ok()) << c.error().message;
+    EXPECT_EQ(c->channel.ladder, ladder);
+    EXPECT_EQ(Create("plain").channel.ladder, std::nullopt);
+    // Other fields change, the ladder stays.
+    auto t = s().UpdateChannel("ladder", ChannelUpdate{"Titled", std::nullopt});
+    ASSERT_TRUE(t.ok());
+    EXPECT_EQ(t->ladder, ladder);
+    // Replaced, then back to the deployment's (NULL).
+    ChannelUpdate u;
+    u.ladder = std::optional<std::string>("[]");
+    EXPECT_EQ(s().UpdateChannel("ladder", u)->ladder, "[]");
+    EXPECT_EQ(s().GetChannel("ladder")->ladder, "[]");
+    u.ladder = std::optional<std::string>();
+    auto reset = s().UpdateChannel("ladder", u);
+    ASSERT_TRUE(reset.ok()) << reset.error().message;
+    EXPECT_EQ(reset->ladder, std::nullopt);
+    EXPECT_EQ(s().GetChannel("ladder")->ladder, std::nullopt);
+    EXPECT_EQ(s().GetChannel("ladder")->title, "Titled");
+    // The key lookup reads it too (the publish decision carries it).
+    u.ladder = std::optional<std::string>(ladder);
+    ASSERT_TRUE(s().UpdateChannel("ladder", u).ok());
+    auto found = s().FindChannelByKey(c->stream_key);
+    ASSERT_TRUE(found.ok() && found->has_value());
+    EXPECT_EQ((*found)->ladder, ladder);
+    // The size limit.
+    u.ladder = std::optional<std::string>(std::string(kMaxLadderBytes + 1, ' '));
+    EXPECT_EQ(s().UpdateChannel("ladder", u).error().code, ErrorCode::kInvalidData);
+}
+
 TEST_P(ManagerStoreTest, KeysFindTheirChannelAndRotationRetiresTheOldOne) {
     const auto a = Create("a1");
     const auto b = Create("b1");

@@ -14,8 +14,9 @@ using format::record::RecordType;
 /// arrive one at a time, in order.
 class BroadcastExporter final : public router::Subscriber {
 public:
-    BroadcastExporter(onair::bus::Bus& bus, std::string broadcast_id, std::string channel)
-        : bus_(bus), broadcast_id_(std::move(broadcast_id)), channel_(std::move(channel)) {}
+    /// `broadcast` owns this subscriber, so it outlives it.
+    BroadcastExporter(onair::bus::Bus& bus, const router::Broadcast& broadcast)
+        : bus_(bus), broadcast_(broadcast), broadcast_id_(broadcast.id()), channel_(broadcast.channel()) {}
 
     void OnItem(const router::StreamItem& item) override {
         using Kind = router::StreamItem::Kind;
@@ -40,6 +41,12 @@ public:
                     if (video_) Send(RecordType::kVideoConfig, at);
                     if (audio_) Send(RecordType::kAudioConfig, at);
                     if (!metadata_.empty()) Send(RecordType::kMetadata, at);
+                    // The channel's ladder, for a transcoder that starts here.
+                    if (std::string ladder = broadcast_.ladder(); !ladder.empty()) {
+                        MediaRecord l = Header(RecordType::kLadder, at);
+                        l.ladder = base::SharedBuffer::Copy(std::string_view(ladder));
+                        bus_.PublishMedia(l);
+                    }
                 }
                 MediaRecord r = Header(RecordType::kPacket, at);
                 r.packet = p;
@@ -75,6 +82,7 @@ private:
     }
 
     onair::bus::Bus& bus_;
+    const router::Broadcast& broadcast_;
     const std::string broadcast_id_;
     const std::string channel_;
     uint64_t next_sequence_ = 0;
@@ -86,8 +94,7 @@ private:
 }  // namespace
 
 void MediaExporter::OnBroadcastStarted(const std::shared_ptr<router::Broadcast>& broadcast) {
-    broadcast->Subscribe(std::make_shared<BroadcastExporter>(bus_, broadcast->id(), broadcast->channel()),
-                         /*from_gop_cache=*/true);
+    broadcast->Subscribe(std::make_shared<BroadcastExporter>(bus_, *broadcast), /*from_gop_cache=*/true);
 }
 
 void MediaExporter::OnBroadcastEnded(const std::shared_ptr<router::Broadcast>& /*broadcast*/) {

@@ -379,6 +379,7 @@ void RtmpConnection::OnVerdict(uint32_t stream_id, PublishVerdict verdict) {
     };
     auto grant = ctx_.hub.StartPublish(channel, publisher_id_, evict);
     broadcast_ = grant.broadcast;
+    broadcast_->SetLadder(verdict.ladder);
     demuxer_ = format::flv::TagDemuxer();
     publish_started_ = last_media_ = last_report_ = Clock::now();
     video_frames_ = video_bytes_ = audio_bytes_ = 0;

@@ -79,6 +79,43 @@ TEST(MediaExporter, NumbersRecordsAndRepeatsConfigsBeforeEverySegmentStart) {
     EXPECT_GE(starts, 2);
 }
 
+TEST(MediaExporter, WritesTheChannelsLadderBeforeEverySegmentStart) {
+    runtime::Metrics metrics;
+    onair::bus::InProcessBus bus(metrics);
+    struct Ladders : onair::bus::MediaSink {
+        std::vector<Recorded> records;
+        std::vector<std::string> ladders;
+        void OnRecord(const MediaRecord& r) override {
+            records.push_back({r.type, r.sequence, r.type == RecordType::kPacket ? r.packet.segment_start : -1});
+            if (r.type == RecordType::kLadder) ladders.emplace_back(r.ladder.view());
+        }
+    } recorder;
+    auto sub = bus.SubscribeMedia(0, recorder);
+    router::StreamHub hub(router::BroadcastOptions{.segment_target_ticks = kTarget});
+    MediaExporter exporter(bus);
+    hub.AddListener(&exporter);
+    const std::string ladder = R"([{"name":"360p","height":360,"video_kbps":800}])";
+    const uint64_t id = hub.NextPublisherId();
+    auto grant = hub.StartPublish("studio", id, [] {});
+    grant.broadcast->SetLadder(ladder);  // as the RTMP connection does with the publish decision
+    grant.broadcast->SetVideoConfig(id, test::SampleVideoConfig());
+    grant.broadcast->SetAudioConfig(id, test::SampleAudioConfig());
+    for (auto& p : test::SamplePackets(3)) grant.broadcast->Push(id, p);
+    hub.EndAll();
+
+    for (size_t i = 0; i < recorder.records.size(); ++i) EXPECT_EQ(recorder.records[i].sequence, i);
+    int starts = 0;
+    for (size_t i = 3; i < recorder.records.size(); ++i) {
+        if (recorder.records[i].segment_start < 0) continue;
+        ++starts;
+        EXPECT_EQ(recorder.records[i - 1].type, RecordType::kLadder) << "record " << i;
+        EXPECT_EQ(recorder.records[i - 2].type, RecordType::kAudioConfig) << "record " << i;
+    }
+    EXPECT_GE(starts, 2);
+    ASSERT_EQ(recorder.ladders.size(), static_cast<size_t>(starts));
+    for (const auto& l : recorder.ladders) EXPECT_EQ(l, ladder);
+}
+
 TEST(MediaImporter, PackagesTheBusAsHls) {
     runtime::Metrics metrics;
     onair::bus::InProcessBus bus(metrics);
