@@ -434,10 +434,12 @@ private:
 /// was (the consumer skips what it finds too old); a new group starts at
 /// the end of the log. Its thread hands each message to `handle`.
 ///
-/// The classic (eager) protocol: every rebalance revokes and reassigns
-/// everything, which librdkafka 2.0.2's mock cluster serves; a member keeps
-/// its partitions across a rebalance when the assignor gives them back
-/// (the committed offsets make the pause a replay, not a loss).
+/// The cooperative-sticky protocol: a rebalance moves only the partitions
+/// that change owner, so a member's own broadcasts go on while another
+/// member's are handed over. (With the eager protocol every member drops
+/// everything for the whole rebalance, which on the test broker lasts the
+/// session timeout minus 1 s, and then re-reads its own partitions from a
+/// commit the coordinator refused during the rebalance.)
 class GroupConsumer final : public Subscription {
 public:
     using Handler = std::function<void(rd_kafka_message_t*)>;  // takes ownership
@@ -454,6 +456,7 @@ public:
         const uint32_t session = options_.group_session_timeout_ms;
         std::vector<std::pair<std::string, std::string>> own = {
             {"group.id", group_},
+            {"partition.assignment.strategy", "cooperative-sticky"},
             {"session.timeout.ms", std::to_string(session)},
             {"heartbeat.interval.ms", std::to_string(std::max<uint32_t>(100, session / 3))},
             {"enable.auto.commit", "true"},
@@ -495,22 +498,33 @@ private:
     static void OnRebalance(rd_kafka_t* rk, rd_kafka_resp_err_t err, rd_kafka_topic_partition_list_t* parts,
                             void* opaque) {
         auto* self = static_cast<GroupConsumer*>(opaque);
+        const bool cooperative = std::string_view(rd_kafka_rebalance_protocol(rk)) == "COOPERATIVE";
         std::string list;
         for (int i = 0; i < parts->cnt; ++i) list += (i ? "," : "") + std::to_string(parts->elems[i].partition);
-        if (err == RD_KAFKA_RESP_ERR__ASSIGN_PARTITIONS) {
-            rd_kafka_assign(rk, parts);
-            self->partitions_.Set(parts->cnt);
-            Log().Info("partitions assigned", {{"onair.bus.group", self->group_}, {"onair.bus.partitions", list}});
-        } else {
-            rd_kafka_assign(rk, nullptr);
-            self->partitions_.Set(0);
-            if (err == RD_KAFKA_RESP_ERR__REVOKE_PARTITIONS) {
-                Log().Info("partitions revoked", {{"onair.bus.group", self->group_}, {"onair.bus.partitions", list}});
+        const bool assign = err == RD_KAFKA_RESP_ERR__ASSIGN_PARTITIONS;
+        if (assign || err == RD_KAFKA_RESP_ERR__REVOKE_PARTITIONS) {
+            if (cooperative) {
+                rd_kafka_error_t* e =
+                    assign ? rd_kafka_incremental_assign(rk, parts) : rd_kafka_incremental_unassign(rk, parts);
+                if (e) {
+                    Log().Error("group rebalance failed", {{"onair.bus.group", self->group_},
+                                                           {"error.message", rd_kafka_error_string(e)}});
+                    rd_kafka_error_destroy(e);
+                }
             } else {
-                Log().Error("group rebalance failed", {{"onair.bus.group", self->group_},
-                                                       {"error.code", rd_kafka_err2name(err)}});
+                rd_kafka_assign(rk, assign ? parts : nullptr);
             }
+            self->held_ = cooperative ? self->held_ + (assign ? parts->cnt : -parts->cnt) : (assign ? parts->cnt : 0);
+            self->partitions_.Set(self->held_);
+            Log().Info(assign ? "partitions assigned" : "partitions revoked",
+                       {{"onair.bus.group", self->group_}, {"onair.bus.partitions", list},
+                        {"onair.bus.partitions_held", self->held_}});
+            return;
         }
+        rd_kafka_assign(rk, nullptr);
+        self->held_ = 0;
+        self->partitions_.Set(0);
+        Log().Error("group rebalance failed", {{"onair.bus.group", self->group_}, {"error.code", rd_kafka_err2name(err)}});
     }
 
     void Run() {
@@ -533,6 +547,7 @@ private:
     const std::string topic_;
     const std::string group_;
     runtime::Gauge& partitions_;
+    int64_t held_ = 0;  // touched by the rebalance callback only (the poll thread, then close)
     Handler handle_;
     HandlePtr rk_;
     std::thread thread_;

@@ -193,6 +193,10 @@ void TranscoderService::OnRecord(const MediaRecord& record) {
     }
     switch (record.type) {
         case RecordType::kVideoConfig:
+            // The configs come again before every segment start, then the
+            // ladder if the channel has one: none after them means the
+            // channel's ladder was reset (the default applies).
+            b.ladder_json.reset();
             b.video = record.config;
             if (b.pipeline) b.pipeline->PushVideoConfig(record.config);
             return;

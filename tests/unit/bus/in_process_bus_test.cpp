@@ -3,6 +3,8 @@
 
 #include <gtest/gtest.h>
 
+#include <algorithm>
+#include <set>
 #include <string>
 #include <vector>
 
@@ -16,10 +18,20 @@ struct Collector : MediaSink {
     std::vector<uint64_t> sequences;
     std::vector<std::string> ids;
     std::vector<base::SharedBuffer> payloads;
+    std::vector<std::string> renditions;
     void OnRecord(const MediaRecord& r) override {
         sequences.push_back(r.sequence);
         ids.emplace_back(r.broadcast_id);
         payloads.push_back(r.packet.payload);
+        renditions.emplace_back(r.rendition);
+    }
+    std::set<std::string> Broadcasts() const { return {ids.begin(), ids.end()}; }
+    /// The sequences received of one broadcast, in order.
+    std::vector<uint64_t> SequencesOf(const std::string& id) const {
+        std::vector<uint64_t> out;
+        for (size_t i = 0; i < ids.size(); ++i)
+            if (ids[i] == id) out.push_back(sequences[i]);
+        return out;
     }
 };
 
@@ -101,6 +113,146 @@ TEST(InProcessBus, EventsReachEverySubscriber) {
     bus.PublishEvent("studio", "{}");
     EXPECT_EQ(a.events.size(), 1u);
     EXPECT_NE(metrics.Render().find("onair_bus_records_produced_total{topic=\"events\"} 2"), std::string::npos);
+}
+
+/// Broadcast ids "b0".."b<n-1>".
+std::vector<std::string> Ids(int n) {
+    std::vector<std::string> ids;
+    for (int i = 0; i < n; ++i) ids.push_back("b" + std::to_string(i));
+    return ids;
+}
+
+/// One packet record per broadcast with this sequence (and rendition).
+void PublishRound(Bus& bus, const std::vector<std::string>& ids, uint64_t seq, const std::string& rendition = "") {
+    const auto payload = base::SharedBuffer::Copy(std::string_view("p"));
+    for (const auto& id : ids) {
+        MediaRecord r = Packet(seq, 1000 + static_cast<int64_t>(seq), payload);
+        r.broadcast_id = id;
+        r.rendition = rendition;
+        bus.PublishMedia(r);
+    }
+}
+
+std::set<std::string> Intersection(const std::set<std::string>& a, const std::set<std::string>& b) {
+    std::set<std::string> out;
+    std::set_intersection(a.begin(), a.end(), b.begin(), b.end(), std::inserter(out, out.end()));
+    return out;
+}
+
+/// A bus without history (live records only).
+class InProcessBusGroup : public testing::Test {
+protected:
+    runtime::Metrics metrics;
+    InProcessBus bus{metrics, {.retention_ms = 0, .retention_bytes = 0}};
+};
+
+TEST_F(InProcessBusGroup, MembersSplitTheBroadcastsAndAPlainSubscriberStillGetsAll) {
+    Collector a, b, plain;
+    auto sa = bus.SubscribeMediaGroup("transcoders", a);
+    auto sb = bus.SubscribeMediaGroup("transcoders", b);
+    auto sp = bus.SubscribeMedia(0, plain);
+    const auto ids = Ids(20);
+    for (uint64_t seq = 0; seq < 3; ++seq) PublishRound(bus, ids, seq);
+
+    EXPECT_FALSE(a.Broadcasts().empty());
+    EXPECT_FALSE(b.Broadcasts().empty());
+    EXPECT_TRUE(Intersection(a.Broadcasts(), b.Broadcasts()).empty());
+    std::set<std::string> all = a.Broadcasts();
+    all.merge(b.Broadcasts());
+    EXPECT_EQ(all, std::set<std::string>(ids.begin(), ids.end()));
+    EXPECT_EQ(a.ids.size() + b.ids.size(), 60u);  // no record twice, none lost
+    for (const auto* member : {&a, &b})
+        for (const auto& id : member->Broadcasts())
+            EXPECT_EQ(member->SequencesOf(id), (std::vector<uint64_t>{0, 1, 2})) << id;  // whole and in order
+    EXPECT_EQ(plain.ids.size(), 60u);
+    EXPECT_EQ(plain.Broadcasts(), all);
+    EXPECT_EQ(bus.stats().records_consumed, 120u);
+}
+
+TEST_F(InProcessBusGroup, AMemberThatLeavesHandsItsBroadcastsToTheOthers) {
+    Collector a, b;
+    auto sa = bus.SubscribeMediaGroup("transcoders", a);
+    auto sb = bus.SubscribeMediaGroup("transcoders", b);
+    const auto ids = Ids(20);
+    PublishRound(bus, ids, 0);
+    const auto a_had = a.Broadcasts();
+    ASSERT_FALSE(a_had.empty());
+    ASSERT_LT(a_had.size(), ids.size());
+    const size_t a_before = a.ids.size();
+
+    sa.reset();
+    PublishRound(bus, ids, 1);
+    EXPECT_EQ(a.ids.size(), a_before);  // nothing after its subscription is gone
+    EXPECT_EQ(b.Broadcasts(), std::set<std::string>(ids.begin(), ids.end()));
+    for (const auto& id : a_had) EXPECT_EQ(b.SequencesOf(id), (std::vector<uint64_t>{1})) << id;
+
+    // A member that joins again takes a share back.
+    Collector c;
+    auto sc = bus.SubscribeMediaGroup("transcoders", c);
+    PublishRound(bus, ids, 2);
+    EXPECT_FALSE(c.Broadcasts().empty());
+    // b: its share of round 0, all of round 1; round 2 split between b and c.
+    EXPECT_EQ(b.ids.size() + c.ids.size(), (ids.size() - a_had.size()) + 2 * ids.size());
+}
+
+TEST_F(InProcessBusGroup, EveryGroupGetsEveryBroadcast) {
+    Collector x1, x2, y;
+    auto s1 = bus.SubscribeMediaGroup("x", x1);
+    auto s2 = bus.SubscribeMediaGroup("x", x2);
+    auto s3 = bus.SubscribeMediaGroup("y", y);
+    const auto ids = Ids(12);
+    PublishRound(bus, ids, 0);
+    EXPECT_EQ(y.Broadcasts(), std::set<std::string>(ids.begin(), ids.end()));
+    EXPECT_EQ(y.ids.size(), 12u);
+    EXPECT_EQ(x1.ids.size() + x2.ids.size(), 12u);
+    s3.reset();  // the last member of y: the group is gone, x is untouched
+    PublishRound(bus, ids, 1);
+    EXPECT_EQ(y.ids.size(), 12u);
+    EXPECT_EQ(x1.ids.size() + x2.ids.size(), 24u);
+}
+
+TEST_F(InProcessBusGroup, RenditionsGoOnlyToRenditionsSubscribers) {
+    Collector source, renditions, member;
+    auto s1 = bus.SubscribeMedia(0, source);
+    auto s2 = bus.SubscribeMedia(0, renditions, MediaTopic::kRenditions);
+    auto s3 = bus.SubscribeMediaGroup("transcoders", member);
+    const auto ids = Ids(4);
+    PublishRound(bus, ids, 0);
+    PublishRound(bus, ids, 0, "720p");
+    PublishRound(bus, ids, 1, "480p");
+    PublishRound(bus, ids, 1);
+
+    EXPECT_EQ(source.ids.size(), 8u);
+    EXPECT_EQ(std::count(source.renditions.begin(), source.renditions.end(), ""), 8);
+    EXPECT_EQ(member.ids.size(), 8u);  // the only member: every source record
+    EXPECT_EQ(std::count(member.renditions.begin(), member.renditions.end(), ""), 8);
+    EXPECT_EQ(renditions.ids.size(), 8u);
+    EXPECT_EQ(std::count(renditions.renditions.begin(), renditions.renditions.end(), "720p"), 4);
+    EXPECT_EQ(std::count(renditions.renditions.begin(), renditions.renditions.end(), "480p"), 4);
+}
+
+TEST(InProcessBusHistory, EachTopicHasItsOwnAndGroupMembersGetNone) {
+    runtime::Metrics metrics;
+    InProcessBus bus(metrics, {.retention_ms = 60000, .retention_bytes = size_t{1} << 20});
+    const auto ids = Ids(1);
+    for (uint64_t seq = 0; seq < 5; ++seq) {
+        PublishRound(bus, ids, seq);
+        PublishRound(bus, ids, seq, "720p");
+    }
+    Collector source, renditions, member;
+    auto s1 = bus.SubscribeMedia(1002, source);  // records 2.. (wallclock 1000 + seq)
+    auto s2 = bus.SubscribeMedia(1003, renditions, MediaTopic::kRenditions);
+    auto s3 = bus.SubscribeMediaGroup("transcoders", member);
+    EXPECT_EQ(source.sequences, (std::vector<uint64_t>{2, 3, 4}));
+    EXPECT_EQ(std::count(source.renditions.begin(), source.renditions.end(), ""), 3);
+    EXPECT_EQ(renditions.sequences, (std::vector<uint64_t>{3, 4}));
+    EXPECT_EQ(std::count(renditions.renditions.begin(), renditions.renditions.end(), "720p"), 2);
+    EXPECT_TRUE(member.ids.empty());  // live records only
+    PublishRound(bus, ids, 5, "720p");
+    PublishRound(bus, ids, 5);
+    EXPECT_EQ(renditions.sequences.back(), 5u);
+    EXPECT_EQ(source.sequences.back(), 5u);
+    EXPECT_EQ(member.sequences, (std::vector<uint64_t>{5}));
 }
 
 }  // namespace
