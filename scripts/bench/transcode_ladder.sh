@@ -53,7 +53,7 @@ cli_args() {
     local max=$(( kbps * 11 / 10 ))
     CLI+=(-map "[$label]" -map 0:a -c:v libx264 -preset veryfast -profile:v "$profile" -b:v "${kbps}k"
           -maxrate "${max}k" -bufsize "${max}k" -g 100000 -keyint_min 1 -x264-params "$X264"
-          -force_key_frames source "${t[@]}" -c:a copy -f null /dev/null)
+          -forced-idr 1 -force_key_frames source "${t[@]}" -c:a copy -f null /dev/null)
   done
 }
 # timed LABEL CMD...: appends "wall cpu" to $W/LABEL.
