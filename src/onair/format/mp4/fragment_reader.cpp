@@ -90,7 +90,8 @@ base::Result<TrunFields> ReadTrun(std::span<const uint8_t> payload, const TfhdDe
     }
     // The table's size is checked against the bytes before anything is
     // allocated for it.
-    if (r.remaining() / std::max<size_t>(1, PerSampleBytes(flags)) < count && PerSampleBytes(flags) > 0) {
+    const size_t per_sample = PerSampleBytes(flags);
+    if (per_sample > 0 && r.remaining() / per_sample < count) {
         return Invalid("trun: " + std::to_string(count) + " samples do not fit the box");
     }
     out.samples.reserve(count);
@@ -157,9 +158,12 @@ base::Status ReadTraf(std::span<const uint8_t> payload, MoofContext& ctx, Parsed
         run.sample_description_index = tfhd->sample_description_index;
         run.base_decode_time = decode_time;
         if (t.data_offset) {
-            const int64_t at = static_cast<int64_t>(base) + *t.data_offset;
-            if (at < 0) return Invalid("trun: data offset before the fragment");
-            run.data_offset = static_cast<uint64_t>(at);
+            // Unsigned arithmetic, checked: the base may be any 64-bit value.
+            const int64_t delta = *t.data_offset;
+            const auto magnitude = static_cast<uint64_t>(delta < 0 ? -delta : delta);
+            if (delta < 0 && magnitude > base) return Invalid("trun: data offset before the fragment");
+            if (delta >= 0 && magnitude > UINT64_MAX - base) return Invalid("trun: data offset past 2^64");
+            run.data_offset = delta < 0 ? base - magnitude : base + magnitude;
         } else {
             run.data_offset = next;
         }
@@ -226,6 +230,7 @@ base::Result<ParsedFragment> ReadFragment(std::span<const uint8_t> bytes) {
     auto mdat = ReadBoxHeader(bytes, mdat_at, /*allow_truncated=*/true);
     if (!mdat.ok()) return mdat.error();
     if (mdat->type != Fourcc("mdat")) return Invalid("box " + FourccName(mdat->type) + " after the moof, not mdat");
+    if (mdat->size > UINT64_MAX - mdat_at) return Invalid("mdat size past 2^64");
     out.mdat_payload_offset = mdat_at + mdat->header_size;
     out.mdat_payload_size = mdat->size - mdat->header_size;
     out.size = mdat_at + mdat->size;
