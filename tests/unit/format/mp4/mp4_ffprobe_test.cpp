@@ -92,16 +92,15 @@ void WriteFile(const std::string& path, const std::vector<base::SharedBuffer>& p
 
 class Mp4FfprobeTest : public ::testing::Test {
 protected:
-    static void SetUpTestSuite() {
-        if (!onair::test::HaveTool("ffprobe") || !onair::test::HaveTool("ffmpeg")) return;
-        flv_path_ = ::testing::TempDir() + "/onair_mp4_source.flv";
-        onair::test::RunCommand("ffmpeg -nostdin -y -v error -f lavfi -i testsrc2=size=320x240:rate=30 -f lavfi -i "
-                                "sine=frequency=440:sample_rate=44100 -t 3 -c:v libx264 -bf 2 -g 30 -pix_fmt yuv420p "
-                                "-c:a aac -f flv '" + flv_path_ + "'");
-    }
     void SetUp() override {
         if (!onair::test::HaveTool("ffprobe") || !onair::test::HaveTool("ffmpeg")) GTEST_SKIP() << "ffprobe/ffmpeg not installed";
-        source_ = ReadFlv(flv_path_);
+        // One source per test: ctest runs the tests of this binary in parallel.
+        const std::string name = ::testing::UnitTest::GetInstance()->current_test_info()->name();
+        const std::string flv_path = ::testing::TempDir() + "/onair_mp4_" + name + ".flv";
+        onair::test::RunCommand("ffmpeg -nostdin -y -v error -f lavfi -i testsrc2=size=320x240:rate=30 -f lavfi -i "
+                                "sine=frequency=440:sample_rate=44100 -t 3 -c:v libx264 -bf 2 -g 30 -pix_fmt yuv420p "
+                                "-c:a aac -f flv '" + flv_path + "'");
+        source_ = ReadFlv(flv_path);
         ASSERT_EQ(source_.video.codec, media::Codec::kH264);
         ASSERT_EQ(source_.audio.codec, media::Codec::kAac);
         ASSERT_EQ(source_.video_frames, 90u);
@@ -133,7 +132,6 @@ protected:
         fn(b.TakeTrackFragments(std::nullopt, std::nullopt));
     }
 
-    static inline std::string flv_path_;
     Source source_;
     std::vector<Track> tracks_;
     int64_t origin_ = 0;
