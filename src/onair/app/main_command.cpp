@@ -18,6 +18,7 @@ int Main(int argc, char** argv) {
     AddIngestCommand(root, exit_code);
     AddEdgeCommand(root, exit_code);
     AddTranscoderCommand(root, exit_code);
+    AddOriginCommand(root, exit_code);
     AddManagerCommand(root, exit_code);
     AddChannelCommands(root, exit_code);
     try {

@@ -7,6 +7,7 @@
 
 #include "onair/app/edge_node.h"
 #include "onair/app/manager_stack.h"
+#include "onair/app/origin_node.h"
 #include "onair/app/transcoder_node.h"
 #include "onair/bus/open_bus.h"
 #include "onair/manager/remote_publish_gate.h"
@@ -35,6 +36,7 @@ std::string RoleName(const Roles& r) {
     if (r.ingest) return "ingest";
     if (r.edge) return "edge";
     if (r.transcoder) return "transcoder";
+    if (r.origin) return "origin";
     return "manager";
 }
 
@@ -95,6 +97,10 @@ int RunNode(const Roles& roles, const RoleFlags& flags, int threads) {
         transcoder = std::move(made.value());
     }
 
+    std::unique_ptr<OriginNode> origin;
+    if (role == "origin" || (role == "serve" && config.origin.enabled))
+        origin = std::make_unique<OriginNode>(config, *bus, metrics);
+
     // Also outlives the pool (connections' destructors report to it); its
     // requests run on the pool.
     std::unique_ptr<manager::RemotePublishGate> remote_gate;
@@ -114,6 +120,7 @@ int RunNode(const Roles& roles, const RoleFlags& flags, int threads) {
 
     server::http::HttpDispatcher routes;
     if (manager) manager->AddRoutes(routes);
+    if (origin) origin->AddRoutes(routes);
     routes.Handle("/", edge ? server::MakeRoutes(config, metrics, edge->hls()) : server::MakeHealthRoutes(metrics));
     server::http::HttpServer http(pool, config.http, counters, std::move(routes));
     if (rtmp) {
@@ -125,6 +132,9 @@ int RunNode(const Roles& roles, const RoleFlags& flags, int threads) {
     }
     if (transcoder) {
         if (auto st = transcoder->Start(); !st.ok()) return Fail(st.error().message);
+    }
+    if (origin) {
+        if (auto st = origin->Start(); !st.ok()) return Fail(st.error().message);
     }
     if (manager && manager->generated_token()) ShowGeneratedAdminToken(*manager->generated_token());
     if (manager) manager->Start();
@@ -138,6 +148,7 @@ int RunNode(const Roles& roles, const RoleFlags& flags, int threads) {
               {"onair.store", manager ? std::string(manager->store().backend()) : "remote manager"},
               {"onair.node", config.node_id},
               {"onair.transcoding", transcoder != nullptr},
+              {"onair.recording", origin != nullptr},
               {"onair.rtmp_port", rtmp ? rtmp->port() : 0},
               {"onair.http_port", http.port()}});
 
@@ -150,6 +161,7 @@ int RunNode(const Roles& roles, const RoleFlags& flags, int threads) {
         hub.EndAll();
     });
     if (transcoder) transcoder->Stop();
+    if (origin) origin->Stop();
     if (edge) edge->Stop();
     return 0;
 }

@@ -11,6 +11,7 @@ struct Roles {
     bool edge = false;     // the bus's media, as HLS to viewers
     bool manager = false;  // who may publish; the API, dashboard, events
     bool transcoder = false;  // source broadcasts into ABR renditions (serve: if transcode.enabled)
+    bool origin = false;      // source broadcasts recorded to disk, served as VOD (serve: if origin.enabled)
 };
 
 /// Runs `roles` until SIGINT/SIGTERM. Returns the process's exit code; an

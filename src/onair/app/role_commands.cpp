@@ -45,7 +45,7 @@ void AddRole(CLI::App& root, int& exit_code, const char* name, const char* help,
 }  // namespace
 
 void AddServeCommand(CLI::App& root, int& exit_code) {
-    AddRole(root, exit_code, "serve", "Run every role in one process: RTMP ingest, transcoder, HLS, manager",
+    AddRole(root, exit_code, "serve", "Run every role in one process: RTMP ingest, transcoder, origin, HLS, manager",
             Roles{.ingest = true, .edge = true, .manager = true}, true, true, true);
 }
 
@@ -63,6 +63,12 @@ void AddTranscoderCommand(CLI::App& root, int& exit_code) {
     AddRole(root, exit_code, "transcoder",
             "Run a transcoder alone: broadcasts from --bus (a consumer group), ABR renditions back onto it",
             Roles{.transcoder = true}, false, false, false);
+}
+
+void AddOriginCommand(CLI::App& root, int& exit_code) {
+    AddRole(root, exit_code, "origin",
+            "Run an origin alone: broadcasts from --bus recorded at full quality, served back as VOD under /vod/",
+            Roles{.origin = true}, false, false, false);
 }
 
 void AddManagerCommand(CLI::App& root, int& exit_code) {

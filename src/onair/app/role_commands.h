@@ -15,6 +15,7 @@ void AddEdgeCommand(CLI::App& root, int& exit_code);
 /// `onair manager`: the manager role alone — REST API, dashboard, publish
 /// hooks (JSON and nginx-rtmp), broadcast events and webhooks.
 void AddTranscoderCommand(CLI::App& root, int& exit_code);
+void AddOriginCommand(CLI::App& root, int& exit_code);
 void AddManagerCommand(CLI::App& root, int& exit_code);
 
 }  // namespace onair::app

@@ -2,6 +2,7 @@
 #pragma once
 #include <cstdint>
 #include <memory>
+#include <span>
 #include <string>
 #include <string_view>
 
@@ -12,10 +13,24 @@ namespace onair::bus {
 /// Receives media records, in order per broadcast. Called on a bus thread
 /// (Kafka) or on the producer's thread (in-process): implementations must
 /// be thread-safe and must not block.
+/// Where a record sits in a log: its partition and offset (Kafka). The
+/// in-process bus has no log: partition -1.
+struct LogPosition {
+    int32_t partition = -1;
+    int64_t offset = -1;
+    bool operator==(const LogPosition&) const = default;
+};
+
 class MediaSink {
 public:
     virtual ~MediaSink() = default;
     virtual void OnRecord(const format::record::MediaRecord& record) = 0;
+    /// The same, with the record's place in the log, for a sink that commits
+    /// what it has durably handled (Subscription::Commit). Buses call this
+    /// one; by default it forgets the position.
+    virtual void OnRecordAt(const format::record::MediaRecord& record, const LogPosition& /*at*/) {
+        OnRecord(record);
+    }
 };
 
 /// Receives events (JSON text). Same threading rules as MediaSink.
@@ -30,6 +45,20 @@ public:
 class Subscription {
 public:
     virtual ~Subscription() = default;
+    /// For a group subscription with manual commits: the group resumes
+    /// these partitions at these offsets (each the offset of the first
+    /// record not yet durably handled). Thread-safe, never blocks; a bus
+    /// without a log (in-process) ignores it.
+    virtual void Commit(std::span<const LogPosition> /*next*/) {}
+};
+
+/// How a group member's position is kept.
+struct GroupOptions {
+    /// false: committed every second, whatever was delivered (transcoders:
+    /// a lost second is skipped anyway). true: only what the member commits
+    /// (Subscription::Commit), so a member that dies resumes at the first
+    /// record it had not made durable (origins).
+    bool manual_commit = false;
 };
 
 /// The two media topics: the source as published (onair.media), and the
@@ -85,7 +114,8 @@ public:
     /// position (records before it were another member's; a consumer that
     /// only wants the live edge skips the old ones itself), a new group from
     /// the end of the log. Transcoders use it.
-    virtual std::unique_ptr<Subscription> SubscribeMediaGroup(const std::string& group, MediaSink& sink) = 0;
+    virtual std::unique_ptr<Subscription> SubscribeMediaGroup(const std::string& group, MediaSink& sink,
+                                                              const GroupOptions& options = {}) = 0;
     /// Delivers events published from now on.
     virtual std::unique_ptr<Subscription> SubscribeEvents(EventSink& sink) = 0;
 

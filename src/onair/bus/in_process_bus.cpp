@@ -64,8 +64,8 @@ void InProcessBus::PublishMedia(const MediaRecord& record) {
     const size_t bytes = format::record::EncodedSize(record);  // what it would weigh on Kafka
     metrics_.media_bytes_produced.Inc(bytes);
     metrics_.media_bytes_consumed.Inc(bytes * receivers);
-    for (auto* sink : topic.sinks) sink->OnRecord(record);
-    for (auto* sink : members) sink->OnRecord(record);
+    for (auto* sink : topic.sinks) sink->OnRecordAt(record, {});
+    for (auto* sink : members) sink->OnRecordAt(record, {});
     if (options_.retention_ms <= 0 || options_.retention_bytes == 0) return;
     Stored stored;
     stored.names = NamesForLocked(record);
@@ -107,13 +107,14 @@ std::unique_ptr<Subscription> InProcessBus::SubscribeMedia(int64_t since_ms, Med
     for (const auto& stored : topic.history) {
         if (stored.record.wallclock_ms < since_ms) continue;
         metrics_.media_consumed.Inc();
-        sink.OnRecord(stored.record);
+        sink.OnRecordAt(stored.record, {});
     }
     topic.sinks.push_back(&sink);
     return std::make_unique<MediaSubscription>(*this, sink);
 }
 
-std::unique_ptr<Subscription> InProcessBus::SubscribeMediaGroup(const std::string& group, MediaSink& sink) {
+std::unique_ptr<Subscription> InProcessBus::SubscribeMediaGroup(const std::string& group, MediaSink& sink,
+                                                               const GroupOptions& /*options*/) {
     std::lock_guard lock(media_mu_);
     groups_[group].push_back(&sink);
     return std::make_unique<MediaSubscription>(*this, sink);

@@ -37,7 +37,8 @@ public:
     /// Members of one group split the broadcasts by a hash of their id (as
     /// Kafka's partitioner does); a member that leaves hands its broadcasts
     /// to the others at once. Live records only: no history.
-    std::unique_ptr<Subscription> SubscribeMediaGroup(const std::string& group, MediaSink& sink) override;
+    std::unique_ptr<Subscription> SubscribeMediaGroup(const std::string& group, MediaSink& sink,
+                                                      const GroupOptions& options = {}) override;
     std::unique_ptr<Subscription> SubscribeEvents(EventSink& sink) override;
     BusStats stats() const override { return metrics_.Snapshot(); }
     std::string describe() const override { return "in-process"; }

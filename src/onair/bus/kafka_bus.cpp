@@ -444,11 +444,12 @@ class GroupConsumer final : public Subscription {
 public:
     using Handler = std::function<void(rd_kafka_message_t*)>;  // takes ownership
 
-    GroupConsumer(const KafkaBusOptions& o, std::string topic, std::string group, runtime::Gauge& partitions,
-                  Handler handle)
+    GroupConsumer(const KafkaBusOptions& o, std::string topic, std::string group, const GroupOptions& group_options,
+                  runtime::Gauge& partitions, Handler handle)
         : options_(o),
           topic_(std::move(topic)),
           group_(std::move(group)),
+          manual_commit_(group_options.manual_commit),
           partitions_(partitions),
           handle_(std::move(handle)) {}
 
@@ -459,7 +460,7 @@ public:
             {"partition.assignment.strategy", "cooperative-sticky"},
             {"session.timeout.ms", std::to_string(session)},
             {"heartbeat.interval.ms", std::to_string(std::max<uint32_t>(100, session / 3))},
-            {"enable.auto.commit", "true"},
+            {"enable.auto.commit", manual_commit_ ? "false" : "true"},
             {"auto.commit.interval.ms", "1000"},
             {"auto.offset.reset", "latest"},
             {"enable.partition.eof", "false"},
@@ -470,6 +471,7 @@ public:
         auto conf = BaseConf(options_, own);
         if (!conf.ok()) return conf.error();
         rd_kafka_conf_set_rebalance_cb(conf->get(), &OnRebalance);
+        if (manual_commit_) rd_kafka_conf_set_offset_commit_cb(conf->get(), &OnCommitted);
         rd_kafka_conf_set_opaque(conf->get(), this);
         char errstr[512];
         rk_.reset(rd_kafka_new(RD_KAFKA_CONSUMER, conf->release(), errstr, sizeof errstr));
@@ -485,16 +487,38 @@ public:
         return {};
     }
 
+    /// Asynchronous: the answer (an error if the partition has moved to
+    /// another member meanwhile) is logged by the poll thread.
+    void Commit(std::span<const LogPosition> next) override {
+        if (!manual_commit_ || next.empty() || !rk_) return;
+        ListPtr list(rd_kafka_topic_partition_list_new(static_cast<int>(next.size())));
+        for (const auto& p : next)
+            if (p.partition >= 0 && p.offset >= 0)
+                rd_kafka_topic_partition_list_add(list.get(), topic_.c_str(), p.partition)->offset = p.offset;
+        if (list->cnt == 0) return;
+        if (auto err = rd_kafka_commit(rk_.get(), list.get(), /*async=*/1); err != RD_KAFKA_RESP_ERR_NO_ERROR &&
+                                                                            commit_throttle_.Allow())
+            Log().Warn("commit failed", {{"onair.bus.group", group_}, {"error.code", rd_kafka_err2name(err)}});
+    }
+
     ~GroupConsumer() override {
         stop_ = true;
         if (thread_.joinable()) thread_.join();
         // Leaves the group at once (the others get our partitions without
-        // waiting for the session timeout) and commits where we were.
+        // waiting for the session timeout) and, with automatic commits,
+        // commits where we were (a manual member has committed what it
+        // made durable).
         if (rk_) rd_kafka_consumer_close(rk_.get());
         partitions_.Set(0);
     }
 
 private:
+    static void OnCommitted(rd_kafka_t*, rd_kafka_resp_err_t err, rd_kafka_topic_partition_list_t*, void* opaque) {
+        auto* self = static_cast<GroupConsumer*>(opaque);
+        if (err != RD_KAFKA_RESP_ERR_NO_ERROR && err != RD_KAFKA_RESP_ERR__NO_OFFSET && self->commit_throttle_.Allow())
+            Log().Warn("commit failed", {{"onair.bus.group", self->group_}, {"error.code", rd_kafka_err2name(err)}});
+    }
+
     static void OnRebalance(rd_kafka_t* rk, rd_kafka_resp_err_t err, rd_kafka_topic_partition_list_t* parts,
                             void* opaque) {
         auto* self = static_cast<GroupConsumer*>(opaque);
@@ -546,6 +570,8 @@ private:
     const KafkaBusOptions options_;
     const std::string topic_;
     const std::string group_;
+    const bool manual_commit_;
+    LogThrottle commit_throttle_{std::chrono::seconds(5)};
     runtime::Gauge& partitions_;
     int64_t held_ = 0;  // touched by the rebalance callback only (the poll thread, then close)
     Handler handle_;
@@ -665,8 +691,9 @@ public:
         return consumer;
     }
 
-    std::unique_ptr<Subscription> SubscribeMediaGroup(const std::string& group, MediaSink& sink) override {
-        auto consumer = std::make_unique<GroupConsumer>(options_, options_.media_topic, group,
+    std::unique_ptr<Subscription> SubscribeMediaGroup(const std::string& group, MediaSink& sink,
+                                                      const GroupOptions& group_options) override {
+        auto consumer = std::make_unique<GroupConsumer>(options_, options_.media_topic, group, group_options,
                                                         metrics_.group_partitions, DecodeInto(sink));
         if (auto st = consumer->Start(); !st.ok()) {
             Log().Error("group consumer failed to start", {{"error.message", st.error().message}});
@@ -717,7 +744,7 @@ private:
                                 {"onair.bus.offset", offset}});
                 return;
             }
-            sink.OnRecord(decoded.value());
+            sink.OnRecordAt(decoded.value(), LogPosition{partition, offset});
         };
     }
 

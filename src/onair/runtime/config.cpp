@@ -109,6 +109,15 @@ const std::vector<Field>& Fields() {
         U32("transcode.threads", [](Config& c) -> uint32_t& { return c.transcode.threads; }),
         U32("transcode.max_start_lag_ms", [](Config& c) -> uint32_t& { return c.transcode.max_start_lag_ms; }),
         U32("transcode.max_backlog_ms", [](Config& c) -> uint32_t& { return c.transcode.max_backlog_ms; }),
+        Bool("origin.enabled", [](Config& c) -> bool& { return c.origin.enabled; }),
+        Str("origin.dir", [](Config& c) -> std::string& { return c.origin.dir; }),
+        Str("origin.group", [](Config& c) -> std::string& { return c.origin.group; }),
+        Str("origin.public_url", [](Config& c) -> std::string& { return c.origin.public_url; }),
+        U32("origin.retention_max_age_s", [](Config& c) -> uint32_t& { return c.origin.retention_max_age_s; }),
+        U32("origin.retention_max_mib_per_channel",
+            [](Config& c) -> uint32_t& { return c.origin.retention_max_mib_per_channel; }),
+        U32("origin.idle_finalize_ms", [](Config& c) -> uint32_t& { return c.origin.idle_finalize_ms; }),
+        U32("origin.queue_mib", [](Config& c) -> uint32_t& { return c.origin.queue_mib; }),
         Str("node_id", [](Config& c) -> std::string& { return c.node_id; }),
         Str("data_dir", [](Config& c) -> std::string& { return c.data_dir; }),
         Str("database", [](Config& c) -> std::string& { return c.database; }),
@@ -165,6 +174,9 @@ base::Status Validate(const Config& c) {
     if (!preset_ok)
         return ConfigError("config: transcode.preset must be one of ultrafast, superfast, veryfast, faster, fast, medium");
     if (c.transcode.group.empty()) return ConfigError("config: transcode.group must not be empty");
+    if (c.origin.group.empty()) return ConfigError("config: origin.group must not be empty");
+    if (c.origin.idle_finalize_ms < 1000) return ConfigError("config: origin.idle_finalize_ms must be at least 1000");
+    if (c.origin.queue_mib < 16 || c.origin.queue_mib > 4096) return ConfigError("config: origin.queue_mib must be 16..4096");
     if (c.transcode.threads > 16) return ConfigError("config: transcode.threads must be 0..16");
     if (c.transcode.max_backlog_ms < 500 || c.transcode.max_backlog_ms > 60000)
         return ConfigError("config: transcode.max_backlog_ms must be 500..60000");

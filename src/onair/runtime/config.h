@@ -82,6 +82,16 @@ struct Config {
         uint32_t max_start_lag_ms = 1000;          // a broadcast is picked up at a segment start at most this old
         uint32_t max_backlog_ms = 2000;            // media waiting to be transcoded beyond this drops a rendition
     } transcode;
+    struct Origin {
+        bool enabled = true;                       // onair serve: record in this process (onair origin: always)
+        std::string dir;                           // where recordings are kept; empty: <data_dir>/recordings
+        std::string group = "onair-origins";       // the origins' Kafka consumer group
+        std::string public_url;                    // base of the VOD and MP4 URLs in events; empty: paths only
+        uint32_t retention_max_age_s = 2592000;    // a finished recording older than this is deleted; 0: kept
+        uint32_t retention_max_mib_per_channel = 0;  // a channel's finished recordings beyond this (MiB) go, oldest first; 0: no limit
+        uint32_t idle_finalize_ms = 30000;         // a recording the log is silent on this long is finalized
+        uint32_t queue_mib = 256;                  // media waiting to be written; beyond it (in-process bus) records drop
+    } origin;
     std::string node_id = "local";                 // this node's name in broadcasts and events
     std::string data_dir = "./onair-data";
     std::string database;                          // postgres://..., sqlite:PATH or PATH; empty: <data_dir>/onair.db

@@ -19,6 +19,11 @@ std::string WriteMediaPlaylist(const MediaPlaylist& playlist) {
     if (playlist.independent_segments) out += "#EXT-X-INDEPENDENT-SEGMENTS\n";
     for (const auto& s : playlist.segments) {
         if (s.discontinuity) out += "#EXT-X-DISCONTINUITY\n";
+        if (!s.map_uri.empty()) {
+            out += "#EXT-X-MAP:URI=\"";
+            AppendSanitized(out, s.map_uri);
+            out += "\"\n";
+        }
         if (s.program_date_time_ms) out += "#EXT-X-PROGRAM-DATE-TIME:" + FormatDateTime(*s.program_date_time_ms) + "\n";
         out += "#EXTINF:";
         const int64_t ms = TicksToRoundedMs(s.duration);

@@ -15,6 +15,9 @@ struct MediaSegment {
     /// EXT-X-PROGRAM-DATE-TIME: milliseconds since 1970-01-01T00:00:00Z of
     /// its first sample.
     std::optional<int64_t> program_date_time_ms;
+    /// EXT-X-MAP:URI before it (fMP4: the init segment it and the segments
+    /// after it need; written again where it changes).
+    std::string map_uri;
 
     bool operator==(const MediaSegment&) const = default;
 };
