@@ -12,6 +12,7 @@
 namespace onair::transcode {
 
 namespace {
+using format::record::ConfigRecordType;
 using format::record::MediaRecord;
 using format::record::RecordType;
 
@@ -40,9 +41,7 @@ public:
         if (closed_) return;
         State& s = StateOf(rendition);
         (config.kind == media::TrackKind::kVideo ? s.video : s.audio) = config;
-        Publish(s, rendition, config.kind == media::TrackKind::kVideo ? RecordType::kVideoConfig
-                                                                      : RecordType::kAudioConfig,
-                [&](MediaRecord& r) { r.config = config; });
+        Publish(s, rendition, ConfigRecordType(config.kind), [&](MediaRecord& r) { r.config = config; });
         s.configs_just_sent = true;
     }
 
@@ -53,9 +52,7 @@ public:
         if (packet.segment_start >= 0 && !s.configs_just_sent) {
             for (const auto* c : {&s.video, &s.audio})
                 if (*c)
-                    Publish(s, rendition,
-                            (*c)->kind == media::TrackKind::kVideo ? RecordType::kVideoConfig : RecordType::kAudioConfig,
-                            [&](MediaRecord& r) { r.config = **c; });
+                    Publish(s, rendition, ConfigRecordType((*c)->kind), [&](MediaRecord& r) { r.config = **c; });
         }
         s.configs_just_sent = false;
         Publish(s, rendition, RecordType::kPacket, [&](MediaRecord& r) { r.packet = packet; });

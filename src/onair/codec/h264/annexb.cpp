@@ -49,12 +49,7 @@ std::vector<uint8_t> AnnexBToAvcc(std::span<const uint8_t> stream, bool drop_par
                                     type == static_cast<uint8_t>(NalType::kPps) ||
                                     type == static_cast<uint8_t>(NalType::kAud)))
             return;
-        const auto n = static_cast<uint32_t>(nal.size());
-        out.push_back(static_cast<uint8_t>(n >> 24));
-        out.push_back(static_cast<uint8_t>(n >> 16));
-        out.push_back(static_cast<uint8_t>(n >> 8));
-        out.push_back(static_cast<uint8_t>(n));
-        out.insert(out.end(), nal.begin(), nal.end());
+        AppendWithFourByteLength(out, nal);
     });
     return out;
 }

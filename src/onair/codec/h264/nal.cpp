@@ -25,17 +25,19 @@ base::Status ForEachNal(std::span<const uint8_t> avcc, uint8_t length_size,
     return base::Status::Ok();
 }
 
+void AppendWithFourByteLength(std::vector<uint8_t>& out, std::span<const uint8_t> nal) {
+    const auto n = static_cast<uint32_t>(nal.size());
+    out.push_back(static_cast<uint8_t>(n >> 24));
+    out.push_back(static_cast<uint8_t>(n >> 16));
+    out.push_back(static_cast<uint8_t>(n >> 8));
+    out.push_back(static_cast<uint8_t>(n));
+    out.insert(out.end(), nal.begin(), nal.end());
+}
+
 base::Result<std::vector<uint8_t>> ToFourByteLengths(std::span<const uint8_t> avcc, uint8_t length_size) {
     std::vector<uint8_t> out;
     out.reserve(avcc.size() + avcc.size() / 8 + 16);
-    auto st = ForEachNal(avcc, length_size, [&](std::span<const uint8_t> nal) {
-        const auto n = static_cast<uint32_t>(nal.size());
-        out.push_back(static_cast<uint8_t>(n >> 24));
-        out.push_back(static_cast<uint8_t>(n >> 16));
-        out.push_back(static_cast<uint8_t>(n >> 8));
-        out.push_back(static_cast<uint8_t>(n));
-        out.insert(out.end(), nal.begin(), nal.end());
-    });
+    auto st = ForEachNal(avcc, length_size, [&](std::span<const uint8_t> nal) { AppendWithFourByteLength(out, nal); });
     if (!st.ok()) return st.error();
     return out;
 }

@@ -30,6 +30,10 @@ inline uint8_t NalTypeOf(uint8_t header_byte) { return header_byte & 0x1f; }
 base::Status ForEachNal(std::span<const uint8_t> avcc, uint8_t length_size,
                         const std::function<void(std::span<const uint8_t>)>& fn);
 
+/// Appends `nal` to `out` after its length as 4 bytes, big-endian: one NAL
+/// unit of an AVCC access unit with 4-byte lengths.
+void AppendWithFourByteLength(std::vector<uint8_t>& out, std::span<const uint8_t> nal);
+
 /// Re-frames an AVCC access unit with `length_size`-byte lengths as one with
 /// 4-byte lengths (the form carried in media::Packet).
 base::Result<std::vector<uint8_t>> ToFourByteLengths(std::span<const uint8_t> avcc, uint8_t length_size);

@@ -26,6 +26,11 @@ enum class RecordType : uint8_t {
     kLadder = 6,
 };
 
+/// The record type that carries a codec config of `kind`.
+constexpr RecordType ConfigRecordType(media::TrackKind kind) {
+    return kind == media::TrackKind::kVideo ? RecordType::kVideoConfig : RecordType::kAudioConfig;
+}
+
 inline constexpr uint8_t kMagic = 0x6F;  // 'o'
 inline constexpr uint8_t kVersion = 1;
 

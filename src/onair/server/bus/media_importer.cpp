@@ -89,25 +89,34 @@ void MediaImporter::OnRenditionRecord(const MediaRecord& record) {
                                            {"onair.rendition", record.rendition}});
     }
     State& s = it->second;
-    if (record.sequence < s.next_sequence) {
-        stale_.Inc();  // an earlier transcoder's, after another took over
-        return;
-    }
-    if (record.sequence > s.next_sequence) {
+    const Step step = Advance(record, s);  // stale: an earlier transcoder's, after another took over
+    if (step.missing > 0) {
         rendition_jumps_.Inc();
         Log().Info("a rendition's records jump: a transcoder took over, or records were lost",
                    {{"onair.channel", s.channel},
                     {"onair.broadcast_id", record.broadcast_id},
                     {"onair.rendition", record.rendition},
-                    {"onair.bus.first_missing", s.next_sequence}});
+                    {"onair.bus.first_missing", step.first_missing}});
     }
-    s.next_sequence = record.sequence + 1;
-    s.last_record = std::chrono::steady_clock::now();
-    bool skip = false;
-    router::StreamItem item = ItemOf(record, s.video, s.audio, skip);
-    if (skip) return;
-    s.hls->OnRenditionItem(record.rendition, item);
+    if (!step.item) return;
+    s.hls->OnRenditionItem(record.rendition, *step.item);
     if (record.type == RecordType::kEnd) renditions_.erase(it);
+}
+
+MediaImporter::Step MediaImporter::Advance(const MediaRecord& record, State& state) {
+    Step step;
+    if (record.sequence < state.next_sequence) {
+        stale_.Inc();
+        return step;
+    }
+    step.first_missing = state.next_sequence;
+    step.missing = record.sequence - state.next_sequence;
+    state.next_sequence = record.sequence + 1;
+    state.last_record = std::chrono::steady_clock::now();
+    bool skip = false;
+    router::StreamItem item = ItemOf(record, state.video, state.audio, skip);
+    if (!skip) step.item = std::move(item);
+    return step;
 }
 
 void MediaImporter::OnRecord(const MediaRecord& record) {
@@ -127,20 +136,10 @@ void MediaImporter::OnRecord(const MediaRecord& record) {
                                            {"onair.bus.sequence", record.sequence}});
     }
     State& s = it->second;
-    if (record.sequence < s.next_sequence) {
-        stale_.Inc();
-        return;
-    }
-    if (record.sequence > s.next_sequence) {
-        ReportGap(it->first, s, s.next_sequence, record.sequence - s.next_sequence, record.wallclock_ms);
-    }
-    s.next_sequence = record.sequence + 1;
-    s.last_record = std::chrono::steady_clock::now();
-
-    bool skip = false;
-    router::StreamItem item = ItemOf(record, s.video, s.audio, skip);
-    if (skip) return;
-    s.hls->OnItem(item);
+    const Step step = Advance(record, s);
+    if (step.missing > 0) ReportGap(it->first, s, step.first_missing, step.missing, record.wallclock_ms);
+    if (!step.item) return;
+    s.hls->OnItem(*step.item);
     if (record.type == RecordType::kPacket && record.wallclock_ms > 0) {
         latency_.Observe(static_cast<double>(runtime::WallClockMs() - record.wallclock_ms) / 1000.0);
     }

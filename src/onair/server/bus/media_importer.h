@@ -5,6 +5,7 @@
 #include <map>
 #include <memory>
 #include <mutex>
+#include <optional>
 #include <string>
 
 #include "onair/bus/bus.h"
@@ -50,8 +51,19 @@ private:
         std::shared_ptr<const media::CodecConfig> audio;
         std::chrono::steady_clock::time_point last_record{};
     };
+    /// What a record's number says, and what it carries on.
+    struct Step {
+        std::optional<router::StreamItem> item;  // none: stale, or nothing to pass on
+        uint64_t first_missing = 0;              // with missing > 0: the numbers it skipped
+        uint64_t missing = 0;
+    };
     /// A transcoded rendition's record: into its broadcast's HlsChannel.
     void OnRenditionRecord(const format::record::MediaRecord& record);
+    /// The first step of every record, source or rendition: one numbered
+    /// below `state.next_sequence` is stale (counted, no item); else `state`
+    /// moves past it, says how many numbers it skipped, and its item is made
+    /// (none for a config repeated before a segment start, or a ladder).
+    Step Advance(const format::record::MediaRecord& record, State& state);
     router::StreamItem ItemOf(const format::record::MediaRecord& record,
                               std::shared_ptr<const media::CodecConfig>& video,
                               std::shared_ptr<const media::CodecConfig>& audio, bool& skip);

@@ -1,7 +1,13 @@
 // SPDX-License-Identifier: Apache-2.0
 #include "onair/server/http/http_session.h"
 
+#include <unistd.h>
+
+#include <algorithm>
 #include <array>
+#include <cerrno>
+#include <cstring>
+#include <vector>
 #include <boost/asio/co_spawn.hpp>
 #include <boost/asio/experimental/as_tuple.hpp>
 #include <boost/asio/use_awaitable.hpp>
@@ -10,6 +16,7 @@
 #include <boost/beast/http.hpp>
 
 #include "onair/runtime/logger.h"
+#include "onair/server/http/body_part.h"
 
 namespace onair::server::http {
 
@@ -25,6 +32,9 @@ constexpr auto kTuple = asio::experimental::as_tuple(asio::use_awaitable);
 // reset caused by closing with its request still unread.
 constexpr auto kLingerTime = std::chrono::seconds(2);
 constexpr std::string_view kContinue = "HTTP/1.1 100 Continue\r\n\r\n";
+// A file body goes out in reads of at most this much: the only memory a
+// download holds, however large the file.
+constexpr uint64_t kFileChunkBytes = 256 * 1024;
 
 struct ConnectionGauge {
     explicit ConnectionGauge(runtime::Gauge& g) : gauge(g) { gauge.Inc(); }
@@ -89,6 +99,37 @@ asio::awaitable<HttpResponse> CallOnWorker(const HttpHandler& handler, const Htt
     co_return CallHandler(handler, request);
 }
 
+// Writes `part` of `file` after its header, one bounded read at a time (each
+// write with the idle timeout); adds what was written to `sent`. False when
+// the connection must close: a write failed, or the file could not be read
+// or is shorter than when it was opened, so the Content-Length already sent
+// cannot be kept. The reads are on the connection's IO thread: recordings
+// just written are in the page cache; a cold disk read stalls the thread's
+// other connections for its duration.
+asio::awaitable<bool> StreamFile(beast::tcp_stream& stream, const FileBody& file, BodyPart part,
+                                 std::chrono::milliseconds idle, uint64_t& sent) {
+    if (part.length == 0) co_return true;
+    std::vector<uint8_t> chunk(std::min(part.length, kFileChunkBytes));
+    while (part.length > 0) {
+        const size_t want = static_cast<size_t>(std::min<uint64_t>(part.length, chunk.size()));
+        const ssize_t n = ::pread(file.fd(), chunk.data(), want, static_cast<off_t>(part.offset));
+        if (n < 0 && errno == EINTR) continue;
+        if (n <= 0) {
+            runtime::Logger("http").Warn("file body ended early",
+                                         {{"error.message", n < 0 ? std::string(std::strerror(errno)) : "end of file"},
+                                          {"offset", std::to_string(part.offset)}});
+            co_return false;
+        }
+        stream.expires_after(idle);
+        auto [ec, wn] = co_await asio::async_write(stream, asio::buffer(chunk.data(), static_cast<size_t>(n)), kTuple);
+        sent += wn;
+        if (ec) co_return false;
+        part.offset += static_cast<uint64_t>(n);
+        part.length -= static_cast<uint64_t>(n);
+    }
+    co_return true;
+}
+
 }  // namespace
 
 asio::awaitable<void> ServeHttpSession(asio::ip::tcp::socket socket, const HttpSessionEnv& env) {
@@ -144,27 +185,37 @@ asio::awaitable<void> ServeHttpSession(asio::ip::tcp::socket socket, const HttpS
                                         asio::use_awaitable);
         }
 
+        const bool head = request.verb == HttpMethod::kHead;
+        const BodyPart part = SelectBodyPart(request, r);
         bhttp::response<bhttp::buffer_body> res{static_cast<bhttp::status>(r.status), req.version()};
         res.set(bhttp::field::server, "onair");
         res.set(bhttp::field::content_type, r.content_type);
         res.set(bhttp::field::cache_control, r.cache_control);
         res.set(bhttp::field::access_control_allow_origin, "*");
-        res.set(bhttp::field::access_control_expose_headers, "Content-Length, ETag, Age");
+        res.set(bhttp::field::access_control_expose_headers,
+                "Content-Length, Content-Range, Accept-Ranges, ETag, Age");
         if (!r.etag.empty()) res.set(bhttp::field::etag, r.etag);
         for (const auto& [k, v] : r.headers) res.set(k, v);
-        const bool head = request.verb == HttpMethod::kHead;
-        res.content_length(r.body.size());
-        res.body().data = head || r.body.empty() ? nullptr : const_cast<uint8_t*>(r.body.data());
-        res.body().size = head ? 0 : r.body.size();
+        // A 304 must not say Content-Length unless it is the 200's (RFC 9110 §8.6): it says none.
+        if (r.status != 304) res.content_length(part.length);
+        // Only a memory body goes out with the header (one gather write); a file follows it.
+        const bool header_only = head || r.file.has_value();
+        const base::SharedBuffer memory = r.file ? base::SharedBuffer() : r.body.Slice(part.offset, part.length);
+        res.body().data = header_only || memory.empty() ? nullptr : const_cast<uint8_t*>(memory.data());
+        res.body().size = header_only ? 0 : memory.size();
         res.body().more = false;
         res.keep_alive(req.keep_alive());
         bhttp::response_serializer<bhttp::buffer_body> sr{res};
-        if (head) sr.split(true);
+        if (header_only) sr.split(true);
         stream.expires_after(idle);  // a stalled client is dropped, and a slow handler did not use up the write's time
-        auto [wec, wn] = head ? co_await bhttp::async_write_header(stream, sr, kTuple)
-                              : co_await bhttp::async_write(stream, sr, kTuple);
+        auto [wec, wn] = header_only ? co_await bhttp::async_write_header(stream, sr, kTuple)
+                                     : co_await bhttp::async_write(stream, sr, kTuple);
         if (wec) break;
-        env.counters.http_bytes_sent.Inc(wn);
+        uint64_t sent = wn;
+        bool streamed = true;
+        if (r.file && !head) streamed = co_await StreamFile(stream, *r.file, part, idle, sent);
+        env.counters.http_bytes_sent.Inc(sent);
+        if (!streamed) break;
         if (!res.keep_alive()) break;
     }
     stream.socket().shutdown(asio::ip::tcp::socket::shutdown_send, ec);

@@ -2,12 +2,14 @@
 #pragma once
 #include <boost/beast/http/fields.hpp>
 #include <functional>
+#include <optional>
 #include <string>
 #include <string_view>
 #include <utility>
 #include <vector>
 
 #include "onair/base/shared_buffer.h"
+#include "onair/server/http/file_body.h"
 #include "onair/server/http/http_method.h"
 
 namespace onair::server::http {
@@ -33,15 +35,23 @@ struct HttpRequest {
     }
 };
 
-/// A response; the body is shared, not copied, into the socket write.
+/// A response; the body is shared, not copied, into the socket write, or,
+/// when `file` is set, streamed from the file (never read whole into
+/// memory; `body` is then ignored).
 /// Headers in `headers` are set last and replace the server's defaults
 /// (CORS, Server) of the same name.
+///
+/// A 200 answer to a GET or HEAD is then served as RFC 9110 says (see
+/// SelectBodyPart): 304 when If-None-Match matches `etag`, 206 or 416 for a
+/// Range, `Accept-Ranges: bytes`; the handler only says what the whole
+/// representation is.
 struct HttpResponse {
     unsigned status = 200;
     std::string content_type = "text/plain; charset=utf-8";
     std::string cache_control = "no-cache";
-    std::string etag;
+    std::string etag;  // quoted: "\"abc\"" (strong) or "W/\"abc\"" (weak)
     base::SharedBuffer body;
+    std::optional<FileBody> file;
     std::vector<std::pair<std::string, std::string>> headers;
 
     static HttpResponse Text(unsigned status, std::string_view text) {
@@ -58,6 +68,16 @@ struct HttpResponse {
         r.body = kBody;
         return r;
     }
+    /// 200 with the bytes of an open file.
+    static HttpResponse File(FileBody file, std::string content_type) {
+        HttpResponse r;
+        r.content_type = std::move(content_type);
+        r.file = std::move(file);
+        return r;
+    }
+
+    /// The size of the whole representation: the file's or the body's.
+    uint64_t representation_size() const { return file ? file->size() : body.size(); }
 };
 
 /// A handler that answers at once. Run on an IO thread it must not block;
