@@ -3,7 +3,11 @@
 // through playwright-core; no browser download) and measures what a viewer sees.
 //
 //   node tests/browser/play_hls.mjs --url http://127.0.0.1:8080/live/ch/index.m3u8 \
-//        --seconds 20 [--min-advance 0.9] [--switch-level] [--startup-timeout 30]
+//        --seconds 20 [--min-advance 0.9] [--switch-level] [--seek S] [--startup-timeout 30]
+//
+// --seek S: half-way through, the viewer seeks to S seconds (a VOD
+// playlist); playback must resume at S within 10 s, and the advance is
+// counted before and after the jump.
 //
 // A tiny HTTP server on 127.0.0.1 (ephemeral port) serves the page and hls.js
 // from node_modules; the HLS itself comes from --url (another origin: the HLS
@@ -28,7 +32,7 @@ function usage(msg) {
   process.exit(2);
 }
 
-const opts = { url: '', seconds: 20, minAdvance: 0.9, switchLevel: false, startupTimeout: 30,
+const opts = { url: '', seconds: 20, minAdvance: 0.9, switchLevel: false, seek: null, startupTimeout: 30,
                chromium: DEFAULT_CHROMIUM, verbose: false };
 {
   const a = process.argv.slice(2);
@@ -39,6 +43,7 @@ const opts = { url: '', seconds: 20, minAdvance: 0.9, switchLevel: false, startu
       case '--seconds': opts.seconds = Number(need()); break;
       case '--min-advance': opts.minAdvance = Number(need()); break;
       case '--switch-level': opts.switchLevel = true; break;
+      case '--seek': opts.seek = Number(need()); break;
       case '--startup-timeout': opts.startupTimeout = Number(need()); break;
       case '--chromium': opts.chromium = need(); break;
       case '--verbose': opts.verbose = true; break;
@@ -73,6 +78,7 @@ function firstFrame() {
 }
 if (v.requestVideoFrameCallback) v.requestVideoFrameCallback(() => firstFrame());
 v.addEventListener('playing', () => { R.playing = true; note('playing'); });
+v.addEventListener('seeked', () => { R.seekedAt = performance.now(); R.seekedCt = v.currentTime; note('seeked ct=' + v.currentTime.toFixed(3)); });
 v.addEventListener('waiting', () => { R.waiting++; if (R.firstFrameMs !== null) R.waitingAfterStart++; note('waiting'); });
 v.addEventListener('timeupdate', () => { if (v.currentTime > 0 && !v.paused && !v.requestVideoFrameCallback) firstFrame(); });
 v.addEventListener('error', () => { R.fatal = R.fatal || { type: 'media', details: 'video element error ' + (v.error && v.error.code) + ' ' + (v.error && v.error.message) }; });
@@ -186,12 +192,31 @@ try {
     let last = first;
     let stalledMs = 0;
     let switched = false;
+    let advance = 0;
+    let seekAt = null;
     const endAt = first.now + opts.seconds * 1000;
     while (last.now < endAt) {
       await sleep(Math.min(250, Math.max(10, endAt - last.now)));
       last = await page.evaluate(() => window.sample());
-      if (last.ct - prev.ct < 0.05 * (last.now - prev.now) / 1000) stalledMs += last.now - prev.now;
+      const seeking = seekAt !== null && !result.seek.seeked_ms;
+      if (seeking) {
+        const done = await page.evaluate(() => window.R.seekedAt ? { at: window.R.seekedAt, ct: window.R.seekedCt } : null);
+        if (done && last.ct > done.ct) {
+          result.seek.seeked_ms = Math.round(done.at - seekAt);
+          result.seek.ct_after = +done.ct.toFixed(3);
+        } else if (last.now - seekAt > 10000) {
+          result.reason = `the seek to ${opts.seek} s did not resume within 10 s`;
+          break;
+        }
+      } else {
+        if (last.ct - prev.ct < 0.05 * (last.now - prev.now) / 1000) stalledMs += last.now - prev.now;
+        advance += last.ct - prev.ct;
+      }
       prev = last;
+      if (opts.seek !== null && seekAt === null && last.now - first.now >= opts.seconds * 500) {
+        seekAt = await page.evaluate(s => { window.R.seekedAt = null; window.hls.media.currentTime = s; return performance.now(); }, opts.seek);
+        result.seek = { to: opts.seek, from_ct: +last.ct.toFixed(3), seeked_ms: null, ct_after: null };
+      }
       const fatal = await page.evaluate(() => window.R.fatal);
       if (fatal) break;
       if (opts.switchLevel && !switched && last.now - first.now >= opts.seconds * 500) {
@@ -218,10 +243,12 @@ try {
         result.switch.shown_ms = Math.round(last.now - first.now) - result.switch.wall_ms_after_first;
       }
     }
-    const wall = (last.now - first.now) / 1000;
+    // The wall time spent waiting for a seek is not the player's to advance.
+    const seekWait = result.seek && result.seek.seeked_ms !== null ? result.seek.seeked_ms / 1000 : 0;
+    const wall = (last.now - first.now) / 1000 - seekWait;
     result.wall_s = +wall.toFixed(3);
-    result.advance_s = +(last.ct - first.ct).toFixed(3);
-    result.advance_ratio = wall > 0 ? +((last.ct - first.ct) / wall).toFixed(3) : 0;
+    result.advance_s = +advance.toFixed(3);
+    result.advance_ratio = wall > 0 ? +(advance / wall).toFixed(3) : 0;
     result.stalled_s = +(stalledMs / 1000).toFixed(2);
     result.video = { width: last.w, height: last.h, buffered_s: +last.buffered.toFixed(2) };
     result.dropped_frames = last.dropped;
@@ -242,6 +269,8 @@ try {
   if (!result.reason) {
     if (result.fatal) result.reason = `hls.js fatal error: ${result.fatal.type} ${result.fatal.details}`;
     else if (result.advance_ratio < opts.minAdvance) result.reason = `advance ratio ${result.advance_ratio} < ${opts.minAdvance}`;
+    else if (opts.seek !== null && !(result.seek && result.seek.seeked_ms !== null && result.seek.ct_after >= opts.seek - 0.5))
+      result.reason = `the seek to ${opts.seek} s did not land: ${JSON.stringify(result.seek)}`;
     else { result.ok = true; exitCode = 0; }
   }
 } catch (e) {

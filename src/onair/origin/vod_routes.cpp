@@ -1,9 +1,10 @@
 // SPDX-License-Identifier: Apache-2.0
 #include "onair/origin/vod_routes.h"
 
+#include "onair/server/http/file_body.h"
+
 #include <charconv>
 
-#include "onair/origin/durable_file.h"
 #include "onair/origin/recording_writer.h"
 
 namespace onair::origin {
@@ -14,7 +15,6 @@ using server::http::HttpRequest;
 using server::http::HttpResponse;
 
 constexpr const char* kImmutable = "public, max-age=31536000, immutable";
-constexpr size_t kMaxServedFragmentBytes = size_t{512} << 20;
 
 bool ParseNumber(std::string_view s, int64_t& out) {
     if (s.empty() || s.size() > 18) return false;
@@ -22,16 +22,18 @@ bool ParseNumber(std::string_view s, int64_t& out) {
     return ec == std::errc() && p == s.data() + s.size() && out >= 0;
 }
 
-/// A whole small file (a fragment, an init segment, a playlist) from memory.
+/// A file, streamed from its open descriptor (retention may delete it
+/// meanwhile; the open file stays readable), with Range and ETag handled by
+/// the server. A recording's files never change once written: the name
+/// and size make a strong ETag.
 HttpResponse FromFile(const std::filesystem::path& path, std::string content_type, std::string cache_control,
                       const std::string& etag_seed) {
-    auto bytes = ReadFileBounded(path, kMaxServedFragmentBytes);
-    if (!bytes.ok()) return HttpResponse::NotFound();
-    HttpResponse r;
-    r.content_type = std::move(content_type);
+    auto file = server::http::FileBody::Open(path.string());
+    if (!file.ok()) return HttpResponse::NotFound();
+    const uint64_t size = file.value().size();
+    HttpResponse r = HttpResponse::File(std::move(file.value()), std::move(content_type));
     r.cache_control = std::move(cache_control);
-    r.etag = "\"" + etag_seed + "-" + std::to_string(bytes.value().size()) + "\"";
-    r.body = base::SharedBuffer::Copy(std::string_view(bytes.value()));
+    r.etag = "\"" + etag_seed + "-" + std::to_string(size) + "\"";
     return r;
 }
 

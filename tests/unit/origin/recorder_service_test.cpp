@@ -3,6 +3,8 @@
 
 #include <gtest/gtest.h>
 
+#include <unistd.h>
+
 #include <nlohmann/json.hpp>
 #include <thread>
 
@@ -82,6 +84,14 @@ server::http::HttpResponse Get(const server::http::HttpHandler& h, const std::st
     return h(req);
 }
 
+/// The response's bytes, from memory or from its file.
+std::string BodyOf(const server::http::HttpResponse& r) {
+    if (!r.file) return std::string(r.body.view());
+    std::string out(r.file->size(), '\0');
+    EXPECT_EQ(::pread(r.file->fd(), out.data(), out.size(), 0), static_cast<ssize_t>(out.size()));
+    return out;
+}
+
 TEST(RecorderServiceTest, RecordsABroadcastFinalizesItAndServesIt) {
     Rig rig("service");
     test::SourceStream s("br_one");
@@ -111,12 +121,14 @@ TEST(RecorderServiceTest, RecordsABroadcastFinalizesItAndServesIt) {
 
     auto vod = Get(routes, "/vod/br_one/index.m3u8");
     EXPECT_EQ(vod.status, 200u);
-    EXPECT_NE(std::string(vod.body.view()).find("#EXT-X-ENDLIST"), std::string::npos);
+    EXPECT_NE(BodyOf(vod).find("#EXT-X-ENDLIST"), std::string::npos);
     EXPECT_EQ(Get(routes, "/vod/br_one/init-1.mp4").status, 200u);
     auto seg = Get(routes, "/vod/br_one/2.m4s");
     EXPECT_EQ(seg.status, 200u);
     EXPECT_EQ(seg.cache_control, "public, max-age=31536000, immutable");
-    EXPECT_EQ(Get(routes, "/vod/br_one/recording.mp4").status, 200u);
+    auto mp4 = Get(routes, "/vod/br_one/recording.mp4");
+    EXPECT_EQ(mp4.status, 200u);
+    EXPECT_EQ(BodyOf(mp4).substr(4, 4), "ftyp");
     EXPECT_EQ(Get(routes, "/vod/br_one/9.m4s").status, 404u);
     EXPECT_EQ(Get(routes, "/vod/br_one/../x").status, 404u);
     EXPECT_EQ(Get(routes, "/vod/nope/index.m3u8").status, 404u);
