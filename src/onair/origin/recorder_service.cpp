@@ -230,7 +230,7 @@ void RecorderService::WriterLoop() {
     recording_.Set(0);
 }
 
-void RecorderService::Begin(const std::string& id, const std::string& channel) {
+void RecorderService::Begin(const std::string& id, const std::string& channel, int64_t wallclock_ms) {
     const auto dir = options_.dir / id;
     base::Result<std::unique_ptr<RecordingWriter>> made = base::MakeError(base::ErrorCode::kInternal, "");
     bool resumed = false;
@@ -239,7 +239,8 @@ void RecorderService::Begin(const std::string& id, const std::string& channel) {
         made = RecordingWriter::Resume(dir);
         resumed = true;
     } else {
-        made = RecordingWriter::Create(dir, id, channel, options_.node_id);
+        made = RecordingWriter::Create(dir, id, channel, options_.node_id,
+                                       wallclock_ms > 0 ? wallclock_ms : runtime::WallClockMs());
     }
     Active& a = active_[id];
     if (!made.ok()) {
@@ -304,7 +305,7 @@ void RecorderService::Handle(Queued& item) {
             commits_.Seen(item.at);
             return;
         }
-        Begin(id, item.channel);
+        Begin(id, item.channel, r.wallclock_ms);
         it = active_.find(id);
     }
     Active& a = it->second;
@@ -480,7 +481,7 @@ void RecorderService::Scan() {
         ++found;
         const RecordingHeader& h = header.value();
         if (h.state == RecordingState::kRecording) {
-            Begin(id, h.channel);  // resumed; finalized if the log stays silent
+            Begin(id, h.channel, 0);  // resumed; finalized if the log stays silent
             continue;
         }
         std::vector<SegmentEntry> segments;

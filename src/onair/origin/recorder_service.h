@@ -96,7 +96,7 @@ private:
     void WriterLoop();
     void FinalizerLoop();
     void Handle(Queued& item);
-    void Begin(const std::string& id, const std::string& channel);
+    void Begin(const std::string& id, const std::string& channel, int64_t wallclock_ms);
     void Fail(const std::string& id, Active& active, const base::Error& error);
     void Finish(const std::string& id, Active& active, int64_t ended_at_ms, bool interrupted);
     void Publish(const RecordingView& view, const char* type, std::string_view reason = {});

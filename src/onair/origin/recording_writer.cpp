@@ -22,12 +22,14 @@ RecordingWriter::RecordingWriter(std::filesystem::path dir, RecordingHeader head
     : dir_(std::move(dir)), header_(std::move(header)) {}
 
 base::Result<std::unique_ptr<RecordingWriter>> RecordingWriter::Create(std::filesystem::path dir, std::string id,
-                                                                       std::string channel, std::string node) {
+                                                                       std::string channel, std::string node,
+                                                                       int64_t started_at_ms) {
     if (auto st = MakeDirectoryDurably(dir); !st.ok()) return st.error();
     RecordingHeader h;
     h.id = std::move(id);
     h.channel = std::move(channel);
     h.node = std::move(node);
+    h.started_at_ms = started_at_ms;
     std::unique_ptr<RecordingWriter> w(new RecordingWriter(std::move(dir), std::move(h)));
     // An earlier run may have left a journal and fragments of this id with
     // no header (it died before the first init): start over.

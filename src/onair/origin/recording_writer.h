@@ -43,9 +43,11 @@ struct RecordingFiles {
 /// missing frame). Not thread-safe: one thread drives it.
 class RecordingWriter {
 public:
-    /// A new recording in `dir` (created).
+    /// A new recording in `dir` (created), its first record received at
+    /// `started_at_ms` (until its first segment starts).
     static base::Result<std::unique_ptr<RecordingWriter>> Create(std::filesystem::path dir, std::string id,
-                                                                 std::string channel, std::string node);
+                                                                 std::string channel, std::string node,
+                                                                 int64_t started_at_ms);
     /// A recording an earlier run left in state `recording`.
     static base::Result<std::unique_ptr<RecordingWriter>> Resume(std::filesystem::path dir);
 

@@ -32,7 +32,7 @@ void Feed(RecordingWriter& w, const std::vector<format::record::MediaRecord>& re
 
 TEST(RecordingWriterTest, OneFragmentPerSegmentWrittenWholeThenJournaled) {
     const auto dir = test::TempDir("writer") / "br_test1";
-    auto made = RecordingWriter::Create(dir, "br_test1", "studio", "node-a");
+    auto made = RecordingWriter::Create(dir, "br_test1", "studio", "node-a", 1);
     ASSERT_TRUE(made.ok()) << made.error().message;
     auto& w = *made.value();
     SourceStream s;
@@ -72,7 +72,7 @@ TEST(RecordingWriterTest, ResumedAfterACrashSkipsWhatIsOnDiskAndLosesNothing) {
     const auto first = s.Next(3);   // segments 0..2
     const auto second = s.Next(2);  // segments 3..4
     {
-        auto w = RecordingWriter::Create(dir, "br_test1", "studio", "node-a");
+        auto w = RecordingWriter::Create(dir, "br_test1", "studio", "node-a", 1);
         ASSERT_TRUE(w.ok());
         Feed(*w.value(), first);
         Feed(*w.value(), std::vector(second.begin(), second.begin() + 20));
@@ -111,7 +111,7 @@ TEST(RecordingWriterTest, ResumedAfterACrashSkipsWhatIsOnDiskAndLosesNothing) {
 
 TEST(RecordingWriterTest, LostRecordsCloseTheFragmentAndTheNextSegmentIsADiscontinuity) {
     const auto dir = test::TempDir("gap") / "br_test1";
-    auto w = RecordingWriter::Create(dir, "br_test1", "studio", "node-a");
+    auto w = RecordingWriter::Create(dir, "br_test1", "studio", "node-a", 1);
     ASSERT_TRUE(w.ok());
     SourceStream s;
     auto records = s.Next(3);
@@ -131,7 +131,7 @@ TEST(RecordingWriterTest, LostRecordsCloseTheFragmentAndTheNextSegmentIsADiscont
 
 TEST(RecordingWriterTest, ATakeoverIsADiscontinuityAndANewConfigANewInit) {
     const auto dir = test::TempDir("takeover") / "br_test1";
-    auto w = RecordingWriter::Create(dir, "br_test1", "studio", "node-a");
+    auto w = RecordingWriter::Create(dir, "br_test1", "studio", "node-a", 1);
     ASSERT_TRUE(w.ok());
     SourceStream s;
     Feed(*w.value(), s.Next(2));
@@ -169,7 +169,7 @@ TEST(RecordingWriterTest, AnUnwritableDirectoryIsAClearError) {
         ASSERT_NE(f, nullptr);
         std::fclose(f);
     }
-    auto w = RecordingWriter::Create(root / "file" / "br_test1", "br_test1", "studio", "node-a");
+    auto w = RecordingWriter::Create(root / "file" / "br_test1", "br_test1", "studio", "node-a", 1);
     ASSERT_FALSE(w.ok());
     EXPECT_EQ(w.error().code, base::ErrorCode::kIo);
     EXPECT_NE(w.error().message.find("ENOTDIR"), std::string::npos) << w.error().message;
