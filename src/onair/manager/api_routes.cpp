@@ -104,6 +104,24 @@ http::ApiResult<int64_t> IntParam(const base::FormFields& query, std::string_vie
     return v;
 }
 
+/// The "before" query parameter (an RFC 3339 time, for paging back) in ms; 0 when absent.
+http::ApiResult<int64_t> BeforeParam(const base::FormFields& query) {
+    auto before = base::FormValue(query, "before");
+    if (!before) return int64_t{0};
+    auto t = format::hls::ParseDateTime(*before);
+    if (!t) return ApiErrorResponse(ApiError::kInvalidArgument, "query parameter 'before' must be an RFC 3339 time");
+    return *t;
+}
+
+/// A boolean query parameter ("true"/"false", "1"/"0"), `fallback` when absent.
+http::ApiResult<bool> BoolParam(const base::FormFields& query, std::string_view name, bool fallback) {
+    auto raw = base::FormValue(query, name);
+    if (!raw) return fallback;
+    if (*raw == "true" || *raw == "1") return true;
+    if (*raw == "false" || *raw == "0") return false;
+    return ApiErrorResponse(ApiError::kInvalidArgument, "query parameter '" + std::string(name) + "' must be true or false");
+}
+
 /// A channel's "ladder": null (the deployment's), or an array of renditions
 /// that format::ladder::ParseLadder accepts, stored as WriteLadder writes
 /// it. Unset: std::nullopt.
@@ -288,16 +306,9 @@ void AddApiRoutes(http::Router& router, ManagerService& manager, const AdminToke
                    if (!query) return std::move(query).error();
                    auto limit = IntParam(*query, "limit", 50, 1, 200);
                    if (!limit) return std::move(limit).error();
-                   int64_t before_ms = 0;
-                   if (auto before = base::FormValue(*query, "before")) {
-                       auto t = format::hls::ParseDateTime(*before);
-                       if (!t) {
-                           return ApiErrorResponse(ApiError::kInvalidArgument,
-                                                   "query parameter 'before' must be an RFC 3339 time");
-                       }
-                       before_ms = *t;
-                   }
-                   auto list = api->store().ListBroadcasts(c->id, before_ms, static_cast<size_t>(*limit));
+                   auto before_ms = BeforeParam(*query);
+                   if (!before_ms) return std::move(before_ms).error();
+                   auto list = api->store().ListBroadcasts(c->id, *before_ms, static_cast<size_t>(*limit));
                    if (!list.ok()) return http::ErrorResponse(list.error());
                    const int64_t now = api->manager.NowMs();
                    json out = json::array();
@@ -310,6 +321,44 @@ void AddApiRoutes(http::Router& router, ManagerService& manager, const AdminToke
                        out.push_back(BroadcastJson(b, stats, now));
                    }
                    return JsonResponse(200, {{"broadcasts", std::move(out)}});
+               }));
+
+    // --- admin: recordings (the origins' catalog) ---------------------------------------
+    router.Add(HttpMethod::kGet, "/api/v1/channels/{name}/recordings",
+               admin_only([api](const HttpRequest& req, const PathParams& p) {
+                   auto c = api->store().GetChannel(p["name"]);
+                   if (!c.ok()) return http::ErrorResponse(c.error());
+                   auto query = Query(req);
+                   if (!query) return std::move(query).error();
+                   auto limit = IntParam(*query, "limit", 50, 1, 200);
+                   if (!limit) return std::move(limit).error();
+                   auto before_ms = BeforeParam(*query);
+                   if (!before_ms) return std::move(before_ms).error();
+                   auto include_deleted = BoolParam(*query, "include_deleted", false);
+                   if (!include_deleted) return std::move(include_deleted).error();
+                   auto list = api->store().ListRecordings(c->name, *before_ms, static_cast<size_t>(*limit),
+                                                           *include_deleted);
+                   if (!list.ok()) return http::ErrorResponse(list.error());
+                   json out = json::array();
+                   for (const auto& r : list.value()) out.push_back(RecordingJson(r));
+                   // The retention of the origin that holds the newest recording.
+                   auto retention = api->manager.Retention(list->empty() ? "" : list->front().node);
+                   return JsonResponse(200, {{"recordings", std::move(out)},
+                                             {"retention", retention ? RetentionJson(*retention) : json()}});
+               }));
+    router.Add(HttpMethod::kGet, "/api/v1/recordings/{id}", admin_only([api](const HttpRequest&, const PathParams& p) {
+                   auto r = api->store().GetRecording(p["id"]);
+                   if (!r.ok()) return http::ErrorResponse(r.error());
+                   return JsonResponse(200, RecordingJson(*r));
+               }));
+    router.Add(HttpMethod::kDelete, "/api/v1/recordings/{id}",
+               admin_only([api](const HttpRequest& req, const PathParams& p) {
+                   auto r = api->manager.DeleteRecording(p["id"]);
+                   if (!r.ok()) return http::ErrorResponse(r.error());
+                   api->log.Info("recording delete requested", {{"onair.recording_id", r->id},
+                                                                {"onair.channel", r->channel},
+                                                                {"client.ip", req.client_ip}});
+                   return JsonResponse(202, RecordingJson(*r));
                }));
 
     // --- admin: broadcasts and events ---------------------------------------------------
