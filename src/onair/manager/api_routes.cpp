@@ -182,6 +182,27 @@ http::ApiResult<store::ChannelUpdate> ChannelUpdateFrom(const json& body) {
     return store::ChannelUpdate{std::move(*title), *enabled, std::move(*ladder)};
 }
 
+/// A page of a channel's history (broadcasts, recordings): the channel
+/// (404 if unknown), ?limit (1-200, 50) and ?before (RFC 3339).
+struct HistoryPage {
+    store::Channel channel;
+    base::FormFields query;
+    size_t limit = 50;
+    int64_t before_ms = 0;
+};
+
+http::ApiResult<HistoryPage> HistoryPageOf(Api& api, const HttpRequest& req, const PathParams& p) {
+    auto c = api.store().GetChannel(p["name"]);
+    if (!c.ok()) return http::ErrorResponse(c.error());
+    auto query = Query(req);
+    if (!query) return std::move(query).error();
+    auto limit = IntParam(*query, "limit", 50, 1, 200);
+    if (!limit) return std::move(limit).error();
+    auto before_ms = BeforeParam(*query);
+    if (!before_ms) return std::move(before_ms).error();
+    return HistoryPage{std::move(c.value()), std::move(*query), static_cast<size_t>(*limit), *before_ms};
+}
+
 HttpResponse NoContent() {
     HttpResponse r;
     r.status = 204;
@@ -300,22 +321,17 @@ void AddApiRoutes(http::Router& router, ManagerService& manager, const AdminToke
                }));
     router.Add(HttpMethod::kGet, "/api/v1/channels/{name}/broadcasts",
                admin_only([api](const HttpRequest& req, const PathParams& p) {
-                   auto c = api->store().GetChannel(p["name"]);
-                   if (!c.ok()) return http::ErrorResponse(c.error());
-                   auto query = Query(req);
-                   if (!query) return std::move(query).error();
-                   auto limit = IntParam(*query, "limit", 50, 1, 200);
-                   if (!limit) return std::move(limit).error();
-                   auto before_ms = BeforeParam(*query);
-                   if (!before_ms) return std::move(before_ms).error();
-                   auto list = api->store().ListBroadcasts(c->id, *before_ms, static_cast<size_t>(*limit));
+                   auto page = HistoryPageOf(*api, req, p);
+                   if (!page) return std::move(page).error();
+                   const store::Channel& c = page->channel;
+                   auto list = api->store().ListBroadcasts(c.id, page->before_ms, page->limit);
                    if (!list.ok()) return http::ErrorResponse(list.error());
                    const int64_t now = api->manager.NowMs();
                    json out = json::array();
                    for (const auto& b : list.value()) {
                        std::optional<server::BroadcastStats> stats;
                        if (b.live()) {
-                           if (auto live = api->manager.LiveBroadcastOf(c->name); live && live->broadcast.id == b.id)
+                           if (auto live = api->manager.LiveBroadcastOf(c.name); live && live->broadcast.id == b.id)
                                stats = live->stats;
                        }
                        out.push_back(BroadcastJson(b, stats, now));
@@ -326,18 +342,12 @@ void AddApiRoutes(http::Router& router, ManagerService& manager, const AdminToke
     // --- admin: recordings (the origins' catalog) ---------------------------------------
     router.Add(HttpMethod::kGet, "/api/v1/channels/{name}/recordings",
                admin_only([api](const HttpRequest& req, const PathParams& p) {
-                   auto c = api->store().GetChannel(p["name"]);
-                   if (!c.ok()) return http::ErrorResponse(c.error());
-                   auto query = Query(req);
-                   if (!query) return std::move(query).error();
-                   auto limit = IntParam(*query, "limit", 50, 1, 200);
-                   if (!limit) return std::move(limit).error();
-                   auto before_ms = BeforeParam(*query);
-                   if (!before_ms) return std::move(before_ms).error();
-                   auto include_deleted = BoolParam(*query, "include_deleted", false);
+                   auto page = HistoryPageOf(*api, req, p);
+                   if (!page) return std::move(page).error();
+                   const store::Channel& c = page->channel;
+                   auto include_deleted = BoolParam(page->query, "include_deleted", false);
                    if (!include_deleted) return std::move(include_deleted).error();
-                   auto list = api->store().ListRecordings(c->name, *before_ms, static_cast<size_t>(*limit),
-                                                           *include_deleted);
+                   auto list = api->store().ListRecordings(c.name, page->before_ms, page->limit, *include_deleted);
                    if (!list.ok()) return http::ErrorResponse(list.error());
                    json out = json::array();
                    for (const auto& r : list.value()) out.push_back(RecordingJson(r));
