@@ -306,9 +306,13 @@ void ManagerService::LoadRetention() {
     if (!list.is_array()) return;
     for (const auto& e : list) {
         if (!e.is_object() || retention_.size() >= kMaxRetentionNodes) continue;
-        retention_.push_back(NodeRetention{e.value("node", ""), RecordingRetention{e.value("max_age_s", int64_t{0}),
-                                                                                   e.value("max_bytes_per_channel",
-                                                                                           int64_t{0})}});
+        try {
+            retention_.push_back(NodeRetention{
+                e.value("node", ""),
+                RecordingRetention{e.value("max_age_s", int64_t{0}), e.value("max_bytes_per_channel", int64_t{0})}});
+        } catch (const nlohmann::json::exception&) {
+            // Not as this manager wrote it: forgotten until the origin reports again.
+        }
     }
 }
 

@@ -356,6 +356,15 @@ TEST_F(RecordingsTest, RetentionIsRememberedPerOriginAcrossARestart) {
     EXPECT_EQ(Get("/api/v1/channels/other/recordings").body["retention"]["max_bytes_per_channel"], 5000000000);
 }
 
+TEST_F(RecordingsTest, AStoredRetentionOfTheWrongShapeIsForgottenNotFatal) {
+    StopManager();
+    ASSERT_TRUE(store_->PutSetting("recording_retention", R"([{"node":"o","max_age_s":"long"},7,{"node":"p"}])").ok());
+    StartManager();
+    ASSERT_TRUE(service_->Retention("p"));
+    EXPECT_EQ(service_->Retention("p")->max_age_s, 0);
+    EXPECT_EQ(service_->Retention("o"), service_->Retention("p"));  // o forgotten: the latest, p's
+}
+
 TEST(RecordingEvents, ParsesEveryFieldAndTakesTheChannelFromTheEnvelope) {
     json e = OriginEvent("recording.failed", "br_f", "failed", 3000, 99);
     e["recording"].erase("channel");
