@@ -13,6 +13,10 @@
 // kicks the publisher, publishes with the new key (a long GOP: the keyframe
 // warning), stops; sees offline and
 // the history with end reasons; disables, enables, deletes, signs out.
+// The recordings panel is driven against recordings answered in the page
+// (the origin that records is not part of `onair serve`; the API itself is
+// tests/unit/manager/recordings_test.cpp's): its list, Play with the
+// dashboard's player, the Download link and Delete with its confirmation.
 // Throughout: no request goes to another origin, no URL carries the token
 // or a key, the console never shows them, and neither does any --check-file
 // at the end. Prints one JSON line; exits 0 when every step passed, 1 when
@@ -121,6 +125,28 @@ async function confirm(page, testid) {
   await page.locator('dialog[open] [data-testid=confirm]').click();
 }
 
+// One recording of the channel, as GET /api/v1/channels/{name}/recordings
+// would list it; its VOD playlist is the channel's live one, so Play has
+// something to play. DELETE answers 202 and turns it "deleting".
+const recording = { id: 'rec_e2e', channel: name, broadcast_id: 'rec_e2e', state: 'complete',
+  started_at: new Date(Date.now() - 120000).toISOString(), ended_at: new Date(Date.now() - 60000).toISOString(),
+  duration_ms: 60000, bytes: 7890123, segments: 30, discontinuities: 0, vod_url: null,
+  mp4_url: '/vod/rec_e2e/recording.mp4', expires_at: null, error: null };
+const recordingDeletes = [];
+async function answerRecordings(page, playbackUrl) {
+  recording.vod_url = new URL(playbackUrl).pathname;
+  const json = (route, status, body) => route.fulfill({ status, contentType: 'application/json', body: JSON.stringify(body) });
+  await page.route(new RegExp(`/api/v1/channels/${name}/recordings(\\?.*)?$`), route =>
+    json(route, 200, { recordings: [recording], retention: { max_age_s: 2592000, max_bytes_per_channel: 0 } }));
+  await page.route(new RegExp('/api/v1/recordings/rec_e2e$'), route => {
+    const req = route.request();
+    if (req.method() !== 'DELETE') return json(route, 405, { error: { code: 'method_not_allowed', message: req.method() } });
+    recordingDeletes.push(Boolean(req.headers().authorization));
+    recording.state = 'deleting';
+    return json(route, 202, recording);
+  });
+}
+
 const historyReasons = page => page.locator('[data-testid=history] tbody tr').evaluateAll(rows =>
   rows.map(r => ({ live: r.dataset.live === 'true', reason: r.querySelector('[data-reason]')?.dataset.reason || '' })));
 
@@ -166,6 +192,7 @@ async function run(context) {
   });
 
   await step('channel view: live stats and the embedded player', async () => {
+    await answerRecordings(dash, shown.playback);
     await dash.locator(`tr[data-channel="${name}"] a`).click();
     await waitFor('the stats to show 640×360', s(15000), async () => (await text(dash, '[data-stat=resolution]')) === '640×360');
     const stats = {};
@@ -175,6 +202,28 @@ async function run(context) {
     const play = await checkPlays(dash, '[data-testid=preview] video', { seconds: 5, startupMs: s(30000) });
     await shot(dash, '3-channel-live.png');
     return { stats, play };
+  });
+
+  await step('recordings: the list, Play, Download, Delete', async () => {
+    const sel = '[data-testid=recordings] tr[data-recording=rec_e2e]';
+    const row = dash.locator(sel);
+    await row.waitFor({ timeout: s(15000) });
+    const cells = await row.locator('td').allInnerTexts();
+    if (cells[1] !== '1:00' || cells[2] !== '7.5 MiB' || !/Complete/.test(cells[3]))
+      throw new StepError(`recording row shows ${JSON.stringify(cells)}`);
+    const href = await row.locator('[data-testid=download-recording]').getAttribute('href');
+    if (href !== recording.mp4_url) throw new StepError(`Download links to ${href}`);
+    if (!/30 days/.test(await text(dash, '[data-testid=retention]'))) throw new StepError('no retention shown');
+    await row.locator('[data-testid=play-recording]').click();
+    const play = await checkPlays(dash, '[data-testid=recording-player] video', { seconds: 3, startupMs: s(30000) });
+    await shot(dash, '3b-recordings.png');
+    await row.locator('[data-testid=delete-recording]').click();
+    await dash.locator('dialog[open] [data-testid=confirm]').click();
+    await waitFor('the recording to show deleting', s(5000), async () => (await state(dash, sel)) === 'deleting');
+    if (recordingDeletes.length !== 1 || !recordingDeletes[0]) throw new StepError(`DELETE requests: ${JSON.stringify(recordingDeletes)}`);
+    if (await dash.locator('[data-testid=recording-player]').isVisible()) throw new StepError('the player still shows the deleted recording');
+    if (!await row.locator('[data-testid=delete-recording]').isDisabled()) throw new StepError('Delete still enabled while deleting');
+    return { play };
   });
 
   await step('the public player page plays', async () => {

@@ -3,9 +3,10 @@
 # the token (401), the JSON error shape and status codes (400 malformed and
 # wrong types, 404, 409, 413, 415), channels (create, list, get, update,
 # rotate-key: the old key stops working), live stats while ffmpeg publishes,
-# kick, broadcast history with end reasons, events, outgoing webhooks (signed,
-# retried after a 500, delivery visible in the API), the OpenAPI document and
-# the public channel view. ONAIR_IT_BACKEND=postgres runs it all on a real
+# kick, broadcast history with end reasons, recordings (the empty catalog and
+# its errors), events, outgoing webhooks (signed, retried after a 500,
+# delivery visible in the API), the OpenAPI document and the public channel
+# view. ONAIR_IT_BACKEND=postgres runs it all on a real
 # PostgreSQL (tests/support/postgres.sh) instead of SQLite.
 source "$(dirname "$0")/lib.sh"
 
@@ -238,9 +239,27 @@ set -e
 api GET /api/v1/channels/remote1; expect 404 not_found "channel deleted through the CLI"
 ok "onair channel create/list/rotate-key/delete --api --token, and a wrong token refused"
 
+# --- recordings -----------------------------------------------------------------------------------
+# `onair serve` has no origin yet, so the catalog is empty here; the origin's
+# events and DELETE's round trip over the bus are tests/unit/manager/recordings_test.cpp's.
+api GET /api/v1/channels/studio/recordings; expect 200 "" "recordings of a channel"
+py "import json,sys; d=json.loads(sys.argv[1]); assert d == {'recordings': [], 'retention': None}, d" "$BODY" ||
+  fail "recordings of a channel without any: $BODY"
+api GET "/api/v1/channels/studio/recordings?include_deleted=true&limit=5"; expect 200 "" "recordings, deleted included"
+api GET "/api/v1/channels/studio/recordings?include_deleted=perhaps"; expect 400 invalid_argument "include_deleted not a boolean"
+api GET "/api/v1/channels/studio/recordings?limit=500";    expect 400 invalid_argument "recordings limit too large"
+api GET /api/v1/channels/nosuch/recordings;                expect 404 not_found "recordings of an unknown channel"
+api GET /api/v1/recordings/br_nosuch;                      expect 404 not_found "unknown recording"
+api DELETE /api/v1/recordings/br_nosuch;                   expect 404 not_found "delete an unknown recording"
+api PUT /api/v1/recordings/br_nosuch '{}';                 expect 405 "" "PUT on a recording"
+api GET /api/v1/channels/studio/recordings "" -;           expect 401 unauthorized "recordings without a token"
+api DELETE /api/v1/recordings/br_nosuch "" -;              expect 401 unauthorized "delete a recording without a token"
+ok "recordings: an empty catalog, 400, 401, 404, 405"
+
 # --- the OpenAPI document, delete ---------------------------------------------------------------
 api GET /api/v1/openapi.json "" -; expect 200 "" "openapi.json without a token"
-py "import json,sys; d=json.loads(sys.argv[1]); assert d['openapi'].startswith('3.') and '/api/v1/channels' in d['paths']" "$BODY" ||
+py "import json,sys; d=json.loads(sys.argv[1]); assert d['openapi'].startswith('3.') and '/api/v1/channels' in d['paths']
+assert 'delete' in d['paths']['/api/v1/recordings/{id}'] and 'Recording' in d['components']['schemas']" "$BODY" ||
   fail "openapi.json is not the OpenAPI document"
 api DELETE /api/v1/channels/studio; expect 204 "" "delete"
 api GET /api/v1/channels/studio; expect 404 not_found "deleted channel"

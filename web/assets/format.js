@@ -24,6 +24,23 @@ export function kbps(v) {
   return v >= 1000 ? `${(v / 1000).toFixed(2)} Mbit/s` : `${Math.round(v)} kbit/s`;
 }
 
+// 1536 -> "1.5 KiB", 7890123 -> "7.5 MiB".
+export function bytes(v) {
+  if (!(v >= 0)) return '–';
+  const units = ['B', 'KiB', 'MiB', 'GiB', 'TiB'];
+  let i = 0;
+  let n = v;
+  while (n >= 1024 && i < units.length - 1) { n /= 1024; i += 1; }
+  return i === 0 ? `${n} B` : `${n.toFixed(n < 10 ? 1 : 0)} ${units[i]}`;
+}
+
+// 2592000 -> "30 days", 7200 -> "2 hours".
+export function days(seconds) {
+  if (seconds >= 86400) { const d = Math.round(seconds / 86400); return `${d} day${d === 1 ? '' : 's'}`; }
+  const hrs = Math.max(1, Math.round(seconds / 3600));
+  return `${hrs} hour${hrs === 1 ? '' : 's'}`;
+}
+
 export function fps(v) { return v > 0 ? `${(Math.round(v * 100) / 100)} fps` : '–'; }
 export function resolution(w, h) { return w > 0 && h > 0 ? `${w}×${h}` : '–'; }
 export function count(v) { return Number.isFinite(v) ? String(v) : '–'; }

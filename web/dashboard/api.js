@@ -70,4 +70,7 @@ export const api = {
   rotateKey: name => request('POST', `${ch(name)}/rotate-key`),
   kick: name => request('POST', `${ch(name)}/kick`),
   broadcasts: (name, limit = 50) => request('GET', `${ch(name)}/broadcasts?limit=${limit}`).then(d => d.broadcasts),
+  // { recordings: [...newest first], retention: {...} | null }
+  recordings: (name, limit = 50) => request('GET', `${ch(name)}/recordings?limit=${limit}`),
+  deleteRecording: id => request('DELETE', `/api/v1/recordings/${encodeURIComponent(id)}`),
 };

@@ -6,8 +6,11 @@ import { api } from './api.js';
 import { channelState } from './channels.js';
 import { confirmDialog, streamKeyDialog } from './dialogs.js';
 import { historyPanel } from './history.js';
+import { recordingsPanel } from './recordings.js';
 
 const POLL_MS = 2000;
+// Recordings change every ~10 s while one is being made.
+const RECORDINGS_EVERY = 5;  // polls
 // The segment target is 2 s; a keyframe interval past it (plus a frame of
 // slack) makes every segment that long.
 const GOP_WARN_MS = 2100;
@@ -64,6 +67,8 @@ export function channelView(name, { navigate }) {
   let lastBroadcast;
   const root = h('div', {}, h('p', { class: 'muted' }, 'Loading…'));
   const history = historyPanel(name);
+  const recordings = recordingsPanel(name);
+  let polls = 0;
   const stats = statsPanel();
   const screen = liveScreen({ label: `Preview of ${name}` });
   screen.el.dataset.testid = 'preview';
@@ -106,7 +111,7 @@ export function channelView(name, { navigate }) {
       h('div', { class: 'detail-head' },
         h('div', { class: 'who' }, h('h1', {}, h('span', { class: 'mono' }, name), pill), titleEl),
         h('div', { class: 'actions' }, buttons.kick, buttons.rotate, buttons.enable, buttons.remove)),
-      h('div', { class: 'grid' }, preview, stats.el), settings.el, history.el);
+      h('div', { class: 'grid' }, preview, stats.el), recordings.el, settings.el, history.el);
     return settings;
   };
   let settings = null;
@@ -122,7 +127,8 @@ export function channelView(name, { navigate }) {
     stats.update(c.live ? c.broadcast : null);
     screen.show(c.live ? c.playback_url : null);
     const b = c.broadcast ? `${c.broadcast.id}:${c.live}` : '';
-    if (b !== lastBroadcast) { lastBroadcast = b; history.refresh(); }
+    if (b !== lastBroadcast) { lastBroadcast = b; history.refresh(); recordings.refresh(); polls = 0; }
+    else if (++polls % RECORDINGS_EVERY === 0) recordings.refresh();
   };
 
   const refresh = async () => {
@@ -136,5 +142,5 @@ export function channelView(name, { navigate }) {
     render();
   };
   const stop = poll(refresh, POLL_MS);
-  return { el: root, title: name, destroy: () => { stop(); screen.destroy(); } };
+  return { el: root, title: name, destroy: () => { stop(); screen.destroy(); recordings.destroy(); } };
 }

@@ -104,6 +104,24 @@ http::ApiResult<int64_t> IntParam(const base::FormFields& query, std::string_vie
     return v;
 }
 
+/// The "before" query parameter (an RFC 3339 time, for paging back) in ms; 0 when absent.
+http::ApiResult<int64_t> BeforeParam(const base::FormFields& query) {
+    auto before = base::FormValue(query, "before");
+    if (!before) return int64_t{0};
+    auto t = format::hls::ParseDateTime(*before);
+    if (!t) return ApiErrorResponse(ApiError::kInvalidArgument, "query parameter 'before' must be an RFC 3339 time");
+    return *t;
+}
+
+/// A boolean query parameter ("true"/"false", "1"/"0"), `fallback` when absent.
+http::ApiResult<bool> BoolParam(const base::FormFields& query, std::string_view name, bool fallback) {
+    auto raw = base::FormValue(query, name);
+    if (!raw) return fallback;
+    if (*raw == "true" || *raw == "1") return true;
+    if (*raw == "false" || *raw == "0") return false;
+    return ApiErrorResponse(ApiError::kInvalidArgument, "query parameter '" + std::string(name) + "' must be true or false");
+}
+
 /// A channel's "ladder": null (the deployment's), or an array of renditions
 /// that format::ladder::ParseLadder accepts, stored as WriteLadder writes
 /// it. Unset: std::nullopt.
@@ -162,6 +180,27 @@ http::ApiResult<store::ChannelUpdate> ChannelUpdateFrom(const json& body) {
         return ApiErrorResponse(ApiError::kInvalidArgument, "field 'title' must be at most 200 bytes");
     }
     return store::ChannelUpdate{std::move(*title), *enabled, std::move(*ladder)};
+}
+
+/// A page of a channel's history (broadcasts, recordings): the channel
+/// (404 if unknown), ?limit (1-200, 50) and ?before (RFC 3339).
+struct HistoryPage {
+    store::Channel channel;
+    base::FormFields query;
+    size_t limit = 50;
+    int64_t before_ms = 0;
+};
+
+http::ApiResult<HistoryPage> HistoryPageOf(Api& api, const HttpRequest& req, const PathParams& p) {
+    auto c = api.store().GetChannel(p["name"]);
+    if (!c.ok()) return http::ErrorResponse(c.error());
+    auto query = Query(req);
+    if (!query) return std::move(query).error();
+    auto limit = IntParam(*query, "limit", 50, 1, 200);
+    if (!limit) return std::move(limit).error();
+    auto before_ms = BeforeParam(*query);
+    if (!before_ms) return std::move(before_ms).error();
+    return HistoryPage{std::move(c.value()), std::move(*query), static_cast<size_t>(*limit), *before_ms};
 }
 
 HttpResponse NoContent() {
@@ -282,34 +321,54 @@ void AddApiRoutes(http::Router& router, ManagerService& manager, const AdminToke
                }));
     router.Add(HttpMethod::kGet, "/api/v1/channels/{name}/broadcasts",
                admin_only([api](const HttpRequest& req, const PathParams& p) {
-                   auto c = api->store().GetChannel(p["name"]);
-                   if (!c.ok()) return http::ErrorResponse(c.error());
-                   auto query = Query(req);
-                   if (!query) return std::move(query).error();
-                   auto limit = IntParam(*query, "limit", 50, 1, 200);
-                   if (!limit) return std::move(limit).error();
-                   int64_t before_ms = 0;
-                   if (auto before = base::FormValue(*query, "before")) {
-                       auto t = format::hls::ParseDateTime(*before);
-                       if (!t) {
-                           return ApiErrorResponse(ApiError::kInvalidArgument,
-                                                   "query parameter 'before' must be an RFC 3339 time");
-                       }
-                       before_ms = *t;
-                   }
-                   auto list = api->store().ListBroadcasts(c->id, before_ms, static_cast<size_t>(*limit));
+                   auto page = HistoryPageOf(*api, req, p);
+                   if (!page) return std::move(page).error();
+                   const store::Channel& c = page->channel;
+                   auto list = api->store().ListBroadcasts(c.id, page->before_ms, page->limit);
                    if (!list.ok()) return http::ErrorResponse(list.error());
                    const int64_t now = api->manager.NowMs();
                    json out = json::array();
                    for (const auto& b : list.value()) {
                        std::optional<server::BroadcastStats> stats;
                        if (b.live()) {
-                           if (auto live = api->manager.LiveBroadcastOf(c->name); live && live->broadcast.id == b.id)
+                           if (auto live = api->manager.LiveBroadcastOf(c.name); live && live->broadcast.id == b.id)
                                stats = live->stats;
                        }
                        out.push_back(BroadcastJson(b, stats, now));
                    }
                    return JsonResponse(200, {{"broadcasts", std::move(out)}});
+               }));
+
+    // --- admin: recordings (the origins' catalog) ---------------------------------------
+    router.Add(HttpMethod::kGet, "/api/v1/channels/{name}/recordings",
+               admin_only([api](const HttpRequest& req, const PathParams& p) {
+                   auto page = HistoryPageOf(*api, req, p);
+                   if (!page) return std::move(page).error();
+                   const store::Channel& c = page->channel;
+                   auto include_deleted = BoolParam(page->query, "include_deleted", false);
+                   if (!include_deleted) return std::move(include_deleted).error();
+                   auto list = api->store().ListRecordings(c.name, page->before_ms, page->limit, *include_deleted);
+                   if (!list.ok()) return http::ErrorResponse(list.error());
+                   json out = json::array();
+                   for (const auto& r : list.value()) out.push_back(RecordingJson(r));
+                   // The retention of the origin that holds the newest recording.
+                   auto retention = api->manager.Retention(list->empty() ? "" : list->front().node);
+                   return JsonResponse(200, {{"recordings", std::move(out)},
+                                             {"retention", retention ? RetentionJson(*retention) : json()}});
+               }));
+    router.Add(HttpMethod::kGet, "/api/v1/recordings/{id}", admin_only([api](const HttpRequest&, const PathParams& p) {
+                   auto r = api->store().GetRecording(p["id"]);
+                   if (!r.ok()) return http::ErrorResponse(r.error());
+                   return JsonResponse(200, RecordingJson(*r));
+               }));
+    router.Add(HttpMethod::kDelete, "/api/v1/recordings/{id}",
+               admin_only([api](const HttpRequest& req, const PathParams& p) {
+                   auto r = api->manager.DeleteRecording(p["id"]);
+                   if (!r.ok()) return http::ErrorResponse(r.error());
+                   api->log.Info("recording delete requested", {{"onair.recording_id", r->id},
+                                                                {"onair.channel", r->channel},
+                                                                {"client.ip", req.client_ip}});
+                   return JsonResponse(202, RecordingJson(*r));
                }));
 
     // --- admin: broadcasts and events ---------------------------------------------------

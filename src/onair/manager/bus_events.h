@@ -1,5 +1,7 @@
 // SPDX-License-Identifier: Apache-2.0
 #pragma once
+#include <atomic>
+#include <cstdint>
 #include <functional>
 #include <string_view>
 
@@ -20,9 +22,12 @@ private:
     bus::Bus& bus_;
 };
 
-/// What the manager takes from the bus: the other roles' events. Today
-/// `media.gap` (an edge found records missing from the log), which becomes
-/// one broadcast.gap event of the live broadcast. The work runs through
+/// What the manager takes from the bus: the other roles' events.
+/// `media.gap` (an edge found records missing from the log) becomes one
+/// broadcast.gap event of the live broadcast; an origin's recording.*
+/// events keep the recordings catalog (ManagerService::RecordingReported).
+/// Events are read on the bus's thread (at most kMaxRecordingEventBytes;
+/// malformed ones are counted, logged and skipped); the work runs through
 /// `post` (the manager's workers: it reaches the store), never on the bus's
 /// thread.
 class BusEventConsumer final : public bus::EventSink {
@@ -31,9 +36,17 @@ public:
     BusEventConsumer(ManagerService& service, Post post) : service_(service), post_(std::move(post)) {}
     void OnEvent(std::string_view key, std::string_view json) override;
 
+    /// Events of a type the manager reads that were malformed (or refused
+    /// by the store) and skipped.
+    uint64_t skipped() const { return skipped_.load(std::memory_order_relaxed); }
+
 private:
+    void OnRecordingEvent(const nlohmann::json& event);
+    void Skip(std::string_view type, std::string_view why);
+
     ManagerService& service_;
     Post post_;
+    std::atomic<uint64_t> skipped_{0};
 };
 
 }  // namespace onair::manager

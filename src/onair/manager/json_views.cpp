@@ -75,6 +75,27 @@ nlohmann::json BroadcastJson(const store::Broadcast& b, const std::optional<serv
     return j;
 }
 
+nlohmann::json RecordingJson(const store::Recording& r) {
+    auto time_or_null = [](int64_t ms) { return ms > 0 ? nlohmann::json(Rfc3339(ms)) : nlohmann::json(); };
+    auto text_or_null = [](const std::string& s) { return s.empty() ? nlohmann::json() : nlohmann::json(s); };
+    return {
+        {"id", r.id},
+        {"channel", r.channel},
+        {"broadcast_id", r.broadcast_id},
+        {"state", store::RecordingStateName(r.state)},
+        {"started_at", Rfc3339(r.started_at_ms)},
+        {"ended_at", time_or_null(r.ended_at_ms)},
+        {"duration_ms", r.duration_ms},
+        {"bytes", r.bytes},
+        {"segments", r.segments},
+        {"discontinuities", r.discontinuities},
+        {"vod_url", text_or_null(r.vod_url)},
+        {"mp4_url", text_or_null(r.mp4_url)},
+        {"expires_at", time_or_null(r.expires_at_ms)},
+        {"error", text_or_null(r.error)},
+    };
+}
+
 nlohmann::json ChannelJson(const store::Channel& c, const ChannelUrls& urls, const std::optional<store::Broadcast>& live,
                            const std::optional<server::BroadcastStats>& stats, int64_t now_ms) {
     return {

@@ -24,6 +24,11 @@ server::BroadcastStats StatsFromJson(const nlohmann::json& j);
 nlohmann::json BroadcastJson(const store::Broadcast& broadcast, const std::optional<server::BroadcastStats>& stats,
                              int64_t now_ms);
 
+/// A recording as the API shows it (docs/openapi.json, Recording):
+/// {"id","channel","broadcast_id","state","started_at","ended_at"|null,"duration_ms","bytes",
+///  "segments","discontinuities","vod_url"|null,"mp4_url"|null,"expires_at"|null,"error"|null}
+nlohmann::json RecordingJson(const store::Recording& recording);
+
 /// A channel as the API shows it (docs/openapi.json, Channel): where to
 /// publish and play, and its live broadcast if `live` is set. Never the key.
 nlohmann::json ChannelJson(const store::Channel& channel, const ChannelUrls& urls,

@@ -13,6 +13,10 @@ namespace {
 
 nlohmann::json ChannelRef(int64_t id, std::string_view name) { return {{"id", id}, {"name", name}}; }
 
+// The origins whose retention is remembered (one per origin node).
+constexpr size_t kMaxRetentionNodes = 64;
+constexpr std::string_view kRetentionSetting = "recording_retention";
+
 }  // namespace
 
 ManagerService::ManagerService(store::ManagerStore& store, ManagerOptions options, NowFn now)
@@ -20,6 +24,7 @@ ManagerService::ManagerService(store::ManagerStore& store, ManagerOptions option
       options_(options),
       now_(now ? std::move(now) : NowFn(runtime::WallClockMs)),
       limiter_(options.max_failed_publishes, options.failed_publish_window_ms) {
+    LoadRetention();
     auto live = store_.ListLiveBroadcasts();
     if (!live.ok()) {
         log_.Error("cannot list live broadcasts", {{"error.message", live.error().message}});
@@ -291,6 +296,79 @@ bool ManagerService::MediaGap(std::string_view channel, const nlohmann::json& re
           {"resumed_at", report.value("resumed_at", "")},
           {"reported_by", report.value("node", "")}});
     return true;
+}
+
+void ManagerService::LoadRetention() {
+    auto stored = store_.GetSetting(kRetentionSetting);
+    if (!stored.ok() || !stored->has_value()) return;
+    // [{"node","max_age_s","max_bytes_per_channel"}, ...], latest last.
+    auto list = nlohmann::json::parse(**stored, nullptr, /*allow_exceptions=*/false);
+    if (!list.is_array()) return;
+    for (const auto& e : list) {
+        if (!e.is_object() || retention_.size() >= kMaxRetentionNodes) continue;
+        try {
+            retention_.push_back(NodeRetention{
+                e.value("node", ""),
+                RecordingRetention{e.value("max_age_s", int64_t{0}), e.value("max_bytes_per_channel", int64_t{0})}});
+        } catch (const nlohmann::json::exception&) {
+            // Not as this manager wrote it: forgotten until the origin reports again.
+        }
+    }
+}
+
+void ManagerService::RememberRetention(const std::string& node, const RecordingRetention& retention) {
+    nlohmann::json list = nlohmann::json::array();
+    {
+        std::lock_guard lock(mu_);
+        auto it = std::find_if(retention_.begin(), retention_.end(),
+                               [&](const NodeRetention& r) { return r.node == node; });
+        const bool changed = it == retention_.end() || it->retention != retention;
+        if (it != retention_.end()) retention_.erase(it);
+        if (retention_.size() >= kMaxRetentionNodes) retention_.erase(retention_.begin());
+        retention_.push_back(NodeRetention{node, retention});
+        if (!changed) return;  // the store is written only when a value changes
+        for (const auto& r : retention_) {
+            nlohmann::json e = RetentionJson(r.retention);
+            e["node"] = r.node;
+            list.push_back(std::move(e));
+        }
+    }
+    if (auto st = store_.PutSetting(kRetentionSetting, list.dump()); !st.ok())
+        log_.Warn("cannot store the origins' retention", {{"error.message", st.error().message}});
+}
+
+std::optional<RecordingRetention> ManagerService::Retention(std::string_view node) const {
+    std::lock_guard lock(mu_);
+    for (const auto& r : retention_)
+        if (!node.empty() && r.node == node) return r.retention;
+    if (retention_.empty()) return std::nullopt;
+    return retention_.back().retention;
+}
+
+base::Result<bool> ManagerService::RecordingReported(const RecordingReport& report) {
+    if (report.retention) RememberRetention(report.recording.node, *report.retention);
+    auto changed = store_.UpsertRecording(report.recording);
+    if (!changed.ok()) return changed.error();
+    const store::Recording& r = report.recording;
+    if (*changed && r.state == store::RecordingState::kFailed) {
+        log_.Warn("recording failed", {{"onair.channel", r.channel},
+                                       {"onair.recording_id", r.id},
+                                       {"onair.node", r.node},
+                                       {"error.message", r.error}});
+    } else if (*changed && report.type != "recording.updated") {
+        log_.Info("recording " + report.type.substr(report.type.find('.') + 1),
+                  {{"onair.channel", r.channel}, {"onair.recording_id", r.id}, {"onair.node", r.node}});
+    }
+    return changed;
+}
+
+base::Result<store::Recording> ManagerService::DeleteRecording(std::string_view id) {
+    auto r = store_.MarkRecordingDeleting(id);
+    if (!r.ok()) return r.error();
+    Emit("recording.delete_requested", r->channel_id,
+         {{"channel", {{"id", r->channel_id ? nlohmann::json(r->channel_id) : nlohmann::json()}, {"name", r->channel}}},
+          {"recording", {{"id", r->id}, {"channel", r->channel}, {"node", r->node}}}});
+    return r;
 }
 
 size_t ManagerService::Sweep() {

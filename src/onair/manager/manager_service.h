@@ -12,6 +12,7 @@
 
 #include "onair/base/result.h"
 #include "onair/manager/rate_limiter.h"
+#include "onair/manager/recording_events.h"
 #include "onair/runtime/logger.h"
 #include "onair/server/publish_gate.h"
 #include "onair/store/manager_store.h"
@@ -91,6 +92,21 @@ public:
     /// Returns false if the channel is not live or the gap was announced.
     bool MediaGap(std::string_view channel, const nlohmann::json& report);
 
+    // --- recordings (the origins' catalog; docs/EVENTS.md) ---------------------
+    /// An origin's recording.* event: the recording upserted (never moved
+    /// backwards: ManagerStore::UpsertRecording) and the origin's retention
+    /// remembered (memory, and the setting "recording_retention" when it
+    /// changes). Returns whether the recording changed.
+    base::Result<bool> RecordingReported(const RecordingReport& report);
+    /// An admin asks for a recording to be deleted: it becomes `deleting`
+    /// and recording.delete_requested is announced (stored, to webhooks, and
+    /// on the bus, where its origin takes it). Asking again announces again.
+    /// kNotFound if unknown, kAlreadyExists if deleted already.
+    base::Result<store::Recording> DeleteRecording(std::string_view id);
+    /// The latest retention `node` reported; for an unknown or empty node,
+    /// the latest any origin reported; nullopt if none ever did.
+    std::optional<RecordingRetention> Retention(std::string_view node) const;
+
     /// Ends every live broadcast not reported for heartbeat_timeout_ms, as
     /// unexpected. Call about once a second. Returns how many ended.
     size_t Sweep();
@@ -110,6 +126,8 @@ private:
     bool End(const std::string& id, store::EndReason reason);
     void Emit(std::string type, int64_t channel_id, nlohmann::json body);
     void Reject(const server::PublishAttempt& attempt, std::string_view reason, const store::Channel* channel);
+    void LoadRetention();
+    void RememberRetention(const std::string& node, const RecordingRetention& retention);
 
     store::ManagerStore& store_;
     const ManagerOptions options_;
@@ -121,6 +139,11 @@ private:
     mutable std::mutex mu_;
     std::unordered_map<std::string, Live> live_;  // by broadcast id
     std::vector<std::string> gaps_announced_;     // recent gap keys, newest last (bounded)
+    struct NodeRetention {
+        std::string node;
+        RecordingRetention retention;
+    };
+    std::vector<NodeRetention> retention_;  // by origin node, latest reported last (bounded)
 };
 
 }  // namespace onair::manager

@@ -89,6 +89,27 @@ public:
     /// A webhook's deliveries, newest first.
     virtual base::Result<std::vector<WebhookDelivery>> ListDeliveries(int64_t webhook_id, size_t limit) = 0;
 
+    // --- recordings (the origins' catalog, from their recording.* events) -------
+    /// Inserts or updates the recording `recording.id`, never moving it
+    /// backwards: an update applies only when its state ranks higher
+    /// (RecordingStateRank), or ranks the same with a duration (then bytes)
+    /// not smaller than the stored one. So a late recording.updated after
+    /// recording.finalized or recording.deleted changes nothing, and a replay
+    /// is harmless. channel_id is looked up by channel name (0 if none);
+    /// updated_at_ms is now. Returns whether the row changed; kInvalidData
+    /// without an id, channel or start time.
+    virtual base::Result<bool> UpsertRecording(const Recording& recording) = 0;
+    virtual base::Result<Recording> GetRecording(std::string_view id) = 0;
+    /// A channel's recordings (by name), newest first; `before_ms` > 0 pages
+    /// back by start time. Deleted ones only with `include_deleted`.
+    virtual base::Result<std::vector<Recording>> ListRecordings(std::string_view channel, int64_t before_ms,
+                                                                size_t limit, bool include_deleted) = 0;
+    /// Moves a recording to kDeleting (an admin asked the origin to delete
+    /// it) and returns it; already deleting: unchanged, returned again (the
+    /// request may be repeated). kNotFound if unknown, kAlreadyExists if it
+    /// is deleted already.
+    virtual base::Result<Recording> MarkRecordingDeleting(std::string_view id) = 0;
+
     // --- settings (admin token hash and the like) ------------------------------
     virtual base::Result<std::optional<std::string>> GetSetting(std::string_view key) = 0;
     virtual base::Status PutSetting(std::string_view key, std::string_view value) = 0;

@@ -79,6 +79,35 @@ const std::vector<Migration>& Migrations() {
          {
              "ALTER TABLE channels ADD COLUMN ladder TEXT",
          }},
+        {4,
+         "recordings: the origins' catalog of recorded broadcasts",
+         {
+             // Kept by channel name: a recording outlives its channel (the
+             // files are the origin's), so channel_id only links it while the
+             // channel exists. state_rank orders the states
+             // (store::RecordingStateRank) so an update never moves one back.
+             "CREATE TABLE recordings ("
+             "  id TEXT PRIMARY KEY,"
+             "  channel TEXT NOT NULL,"
+             "  channel_id INTEGER REFERENCES channels (id) ON DELETE SET NULL,"
+             "  broadcast_id TEXT NOT NULL,"
+             "  state TEXT NOT NULL,"
+             "  state_rank INTEGER NOT NULL,"
+             "  started_at_ms INTEGER NOT NULL,"
+             "  ended_at_ms INTEGER NOT NULL DEFAULT 0,"
+             "  duration_ms INTEGER NOT NULL DEFAULT 0,"
+             "  bytes INTEGER NOT NULL DEFAULT 0,"
+             "  segments INTEGER NOT NULL DEFAULT 0,"
+             "  discontinuities INTEGER NOT NULL DEFAULT 0,"
+             "  vod_url TEXT NOT NULL DEFAULT '',"
+             "  mp4_url TEXT,"
+             "  expires_at_ms INTEGER NOT NULL DEFAULT 0,"
+             "  error TEXT,"
+             "  node TEXT NOT NULL DEFAULT '',"
+             "  updated_at_ms INTEGER NOT NULL)",
+             "CREATE INDEX recordings_by_channel ON recordings (channel, started_at_ms)",
+             "CREATE INDEX recordings_by_channel_id ON recordings (channel_id)",
+         }},
     };
     return migrations;
 }

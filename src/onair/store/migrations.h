@@ -11,7 +11,7 @@ namespace onair::store {
 
 /// The schema this binary knows. A database at a higher version is refused
 /// (kUnsupported): an older onair must not write a newer schema.
-inline constexpr int kSchemaVersion = 3;
+inline constexpr int kSchemaVersion = 4;
 
 /// One step of the schema. The statements are written once, in SQLite's
 /// spelling; StatementFor() gives PostgreSQL's.

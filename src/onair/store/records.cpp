@@ -22,6 +22,14 @@ constexpr std::array<std::pair<DeliveryState, std::string_view>, 3> kDeliverySta
     {DeliveryState::kFailed, "failed"},
 }};
 
+constexpr std::array<std::pair<RecordingState, std::string_view>, 5> kRecordingStates = {{
+    {RecordingState::kRecording, "recording"},
+    {RecordingState::kComplete, "complete"},
+    {RecordingState::kFailed, "failed"},
+    {RecordingState::kDeleting, "deleting"},
+    {RecordingState::kDeleted, "deleted"},
+}};
+
 template <typename Enum, size_t N>
 std::string_view NameOf(const std::array<std::pair<Enum, std::string_view>, N>& table, Enum value) {
     for (const auto& [v, name] : table)
@@ -52,5 +60,19 @@ std::string_view EndReasonName(EndReason reason) { return NameOf(kEndReasons, re
 std::optional<EndReason> ParseEndReason(std::string_view name) { return Parse(kEndReasons, name); }
 std::string_view DeliveryStateName(DeliveryState state) { return NameOf(kDeliveryStates, state); }
 std::optional<DeliveryState> ParseDeliveryState(std::string_view name) { return Parse(kDeliveryStates, name); }
+
+std::string_view RecordingStateName(RecordingState state) { return NameOf(kRecordingStates, state); }
+std::optional<RecordingState> ParseRecordingState(std::string_view name) { return Parse(kRecordingStates, name); }
+
+int RecordingStateRank(RecordingState state) {
+    switch (state) {
+        case RecordingState::kRecording: return 0;
+        case RecordingState::kComplete:
+        case RecordingState::kFailed: return 1;
+        case RecordingState::kDeleting: return 2;
+        case RecordingState::kDeleted: return 3;
+    }
+    return 0;
+}
 
 }  // namespace onair::store

@@ -123,4 +123,40 @@ struct WebhookDelivery {
     int64_t updated_at_ms = 0;
 };
 
+/// Where a recording is in its life. Recordings only move forward:
+/// recording < complete = failed < deleting < deleted (RecordingStateRank).
+enum class RecordingState {
+    kRecording,  // the origin is writing it (the broadcast is live)
+    kComplete,   // finalized: the VOD playlist is closed and the MP4 made
+    kFailed,     // the origin could not write it (disk full, unwritable dir)
+    kDeleting,   // an admin asked for it to be deleted; the origin has not confirmed
+    kDeleted,    // the origin removed the files (on request or by retention)
+};
+std::string_view RecordingStateName(RecordingState state);  // "recording", "complete", ...
+std::optional<RecordingState> ParseRecordingState(std::string_view name);
+/// The order states move in: 0 recording, 1 complete and failed, 2 deleting, 3 deleted.
+int RecordingStateRank(RecordingState state);
+
+/// A broadcast as an origin recorded it (the catalog the manager keeps from
+/// the origin's recording.* events; docs/EVENTS.md).
+struct Recording {
+    std::string id;            // the origin's recording id (the broadcast id)
+    std::string channel;       // the channel's name
+    int64_t channel_id = 0;    // the channel's id while it exists, else 0
+    std::string broadcast_id;
+    RecordingState state = RecordingState::kRecording;
+    int64_t started_at_ms = 0;
+    int64_t ended_at_ms = 0;   // 0 while recording
+    int64_t duration_ms = 0;
+    int64_t bytes = 0;
+    int64_t segments = 0;
+    int64_t discontinuities = 0;
+    std::string vod_url;       // HLS VOD playlist, relative ("/vod/...") or absolute, as the origin gave it
+    std::string mp4_url;       // "" until finalized
+    int64_t expires_at_ms = 0; // 0: kept until deleted
+    std::string error;         // why it failed; "" otherwise
+    std::string node;          // the origin node that holds the files
+    int64_t updated_at_ms = 0; // when the catalog last changed it (set by the store)
+};
+
 }  // namespace onair::store

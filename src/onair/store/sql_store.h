@@ -49,6 +49,12 @@ public:
     base::Result<std::vector<WebhookDelivery>> DueDeliveries(int64_t now_ms, size_t limit) override;
     base::Result<std::vector<WebhookDelivery>> ListDeliveries(int64_t webhook_id, size_t limit) override;
 
+    base::Result<bool> UpsertRecording(const Recording& recording) override;
+    base::Result<Recording> GetRecording(std::string_view id) override;
+    base::Result<std::vector<Recording>> ListRecordings(std::string_view channel, int64_t before_ms, size_t limit,
+                                                        bool include_deleted) override;
+    base::Result<Recording> MarkRecordingDeleting(std::string_view id) override;
+
     base::Result<std::optional<std::string>> GetSetting(std::string_view key) override;
     base::Status PutSetting(std::string_view key, std::string_view value) override;
 

@@ -73,6 +73,18 @@ protected:
         return d;
     }
 
+    static Recording MakeRecording(const std::string& id, const std::string& channel, int64_t started_at_ms) {
+        Recording r;
+        r.id = id;
+        r.channel = channel;
+        r.broadcast_id = id;
+        r.state = RecordingState::kRecording;
+        r.started_at_ms = started_at_ms;
+        r.vod_url = "/vod/" + id + "/index.m3u8";
+        r.node = "origin-1";
+        return r;
+    }
+
     int64_t CountRows(const std::string& table) {
         auto raw = db_->Connect();
         EXPECT_TRUE(raw.ok()) << raw.error().message;
@@ -516,6 +528,162 @@ TEST_P(ManagerStoreTest, DeletingAChannelDeletesItsBroadcastsAndWebhooks) {
     EXPECT_TRUE(s().GetWebhook(global_hook->id).ok());
     EXPECT_EQ(CountRows("webhook_deliveries"), 1);
     EXPECT_EQ(s().ListEvents(0, 10)->size(), 1u);  // the history stays
+}
+
+TEST_P(ManagerStoreTest, RecordingsAreUpsertedAndListedNewestFirst) {
+    const Channel studio = Create("studio").channel;
+    Recording a = MakeRecording("br_a", "studio", 1000);
+    auto stored = s().UpsertRecording(a);
+    ASSERT_TRUE(stored.ok()) << stored.error().message;
+    EXPECT_TRUE(*stored);
+    auto got = s().GetRecording("br_a");
+    ASSERT_TRUE(got.ok()) << got.error().message;
+    EXPECT_EQ(got->channel, "studio");
+    EXPECT_EQ(got->channel_id, studio.id);
+    EXPECT_EQ(got->state, RecordingState::kRecording);
+    EXPECT_EQ(got->vod_url, "/vod/br_a/index.m3u8");
+    EXPECT_EQ(got->mp4_url, "");
+    EXPECT_EQ(got->error, "");
+    EXPECT_EQ(got->node, "origin-1");
+    EXPECT_GT(got->updated_at_ms, 0);
+
+    // Progress, then finalized with every field.
+    a.duration_ms = 10000;
+    a.bytes = 5000;
+    a.segments = 5;
+    EXPECT_TRUE(s().UpsertRecording(a).value());
+    a.state = RecordingState::kComplete;
+    a.ended_at_ms = 21000;
+    a.duration_ms = 20000;
+    a.bytes = 9000;
+    a.segments = 10;
+    a.discontinuities = 1;
+    a.mp4_url = "https://cdn.example/vod/br_a/recording.mp4";
+    a.expires_at_ms = 99000;
+    EXPECT_TRUE(s().UpsertRecording(a).value());
+    got = s().GetRecording("br_a");
+    ASSERT_TRUE(got.ok());
+    EXPECT_EQ(got->state, RecordingState::kComplete);
+    EXPECT_EQ(got->ended_at_ms, 21000);
+    EXPECT_EQ(got->duration_ms, 20000);
+    EXPECT_EQ(got->bytes, 9000);
+    EXPECT_EQ(got->segments, 10);
+    EXPECT_EQ(got->discontinuities, 1);
+    EXPECT_EQ(got->mp4_url, "https://cdn.example/vod/br_a/recording.mp4");
+    EXPECT_EQ(got->expires_at_ms, 99000);
+
+    // A channel that does not exist (any more) keeps its recordings by name.
+    ASSERT_TRUE(s().UpsertRecording(MakeRecording("br_b", "studio", 3000)).ok());
+    ASSERT_TRUE(s().UpsertRecording(MakeRecording("br_c", "studio", 2000)).ok());
+    ASSERT_TRUE(s().UpsertRecording(MakeRecording("br_x", "elsewhere", 2500)).ok());
+    EXPECT_EQ(s().GetRecording("br_x")->channel_id, 0);
+    auto list = s().ListRecordings("studio", 0, 10, false);
+    ASSERT_TRUE(list.ok()) << list.error().message;
+    ASSERT_EQ(list->size(), 3u);
+    EXPECT_EQ((*list)[0].id, "br_b");
+    EXPECT_EQ((*list)[1].id, "br_c");
+    EXPECT_EQ((*list)[2].id, "br_a");
+    auto page = s().ListRecordings("studio", 3000, 1, false);
+    ASSERT_EQ(page->size(), 1u);
+    EXPECT_EQ((*page)[0].id, "br_c");
+    EXPECT_EQ(s().ListRecordings("elsewhere", 0, 10, false)->size(), 1u);
+    EXPECT_TRUE(s().ListRecordings("nosuch", 0, 10, false)->empty());
+
+    ASSERT_TRUE(s().DeleteChannel("studio").ok());
+    got = s().GetRecording("br_a");
+    ASSERT_TRUE(got.ok());
+    EXPECT_EQ(got->channel_id, 0);
+    EXPECT_EQ(s().ListRecordings("studio", 0, 10, false)->size(), 3u);
+    EXPECT_EQ(s().GetRecording("br_nosuch").error().code, ErrorCode::kNotFound);
+}
+
+TEST_P(ManagerStoreTest, ARecordingNeverMovesBackwards) {
+    Recording r = MakeRecording("br_r", "studio", 1000);
+    r.duration_ms = 20000;
+    r.bytes = 800;
+    ASSERT_TRUE(s().UpsertRecording(r).value());
+    // An older update (shorter) is ignored; the same one again is harmless.
+    Recording older = r;
+    older.duration_ms = 10000;
+    older.bytes = 900;
+    EXPECT_FALSE(s().UpsertRecording(older).value());
+    Recording fewer_bytes = r;
+    fewer_bytes.bytes = 700;
+    EXPECT_FALSE(s().UpsertRecording(fewer_bytes).value());
+    EXPECT_TRUE(s().UpsertRecording(r).value());
+    EXPECT_EQ(s().GetRecording("br_r")->duration_ms, 20000);
+
+    Recording done = r;
+    done.state = RecordingState::kComplete;
+    done.mp4_url = "/vod/br_r/recording.mp4";
+    ASSERT_TRUE(s().UpsertRecording(done).value());
+    // A late recording.updated, even a longer one, does not resurrect it.
+    Recording late = r;
+    late.duration_ms = 30000;
+    EXPECT_FALSE(s().UpsertRecording(late).value());
+    auto got = s().GetRecording("br_r");
+    EXPECT_EQ(got->state, RecordingState::kComplete);
+    EXPECT_EQ(got->duration_ms, 20000);
+    EXPECT_EQ(got->mp4_url, "/vod/br_r/recording.mp4");
+
+    // Asked to delete: repeated asks return it again; updates of a lower
+    // state do not undo it; the origin's deleted does; then nothing else.
+    auto deleting = s().MarkRecordingDeleting("br_r");
+    ASSERT_TRUE(deleting.ok()) << deleting.error().message;
+    EXPECT_EQ(deleting->state, RecordingState::kDeleting);
+    EXPECT_EQ(deleting->mp4_url, "/vod/br_r/recording.mp4");
+    EXPECT_EQ(s().MarkRecordingDeleting("br_r")->state, RecordingState::kDeleting);
+    done.duration_ms = 40000;
+    EXPECT_FALSE(s().UpsertRecording(done).value());
+    EXPECT_EQ(s().GetRecording("br_r")->state, RecordingState::kDeleting);
+    EXPECT_EQ(s().ListRecordings("studio", 0, 10, false)->size(), 1u);  // deleting is still listed
+
+    Recording deleted = done;
+    deleted.state = RecordingState::kDeleted;
+    deleted.duration_ms = 20000;
+    ASSERT_TRUE(s().UpsertRecording(deleted).value());
+    EXPECT_FALSE(s().UpsertRecording(late).value());
+    EXPECT_FALSE(s().UpsertRecording(done).value());
+    EXPECT_EQ(s().GetRecording("br_r")->state, RecordingState::kDeleted);
+    EXPECT_EQ(s().MarkRecordingDeleting("br_r").error().code, ErrorCode::kAlreadyExists);
+    EXPECT_EQ(s().MarkRecordingDeleting("br_nosuch").error().code, ErrorCode::kNotFound);
+    EXPECT_TRUE(s().ListRecordings("studio", 0, 10, false)->empty());
+    auto all = s().ListRecordings("studio", 0, 10, true);
+    ASSERT_EQ(all->size(), 1u);
+    EXPECT_EQ((*all)[0].state, RecordingState::kDeleted);
+
+    // Failed ranks with complete: a recording that failed after some
+    // progress is shown failed with its error.
+    Recording failing = MakeRecording("br_f", "studio", 5000);
+    failing.duration_ms = 4000;
+    ASSERT_TRUE(s().UpsertRecording(failing).value());
+    failing.state = RecordingState::kFailed;
+    failing.error = "disk full (ENOSPC)";
+    ASSERT_TRUE(s().UpsertRecording(failing).value());
+    EXPECT_EQ(s().GetRecording("br_f")->error, "disk full (ENOSPC)");
+    EXPECT_EQ(s().GetRecording("br_f")->state, RecordingState::kFailed);
+}
+
+TEST_P(ManagerStoreTest, InvalidRecordingsAreRefused) {
+    auto code = [&](const Recording& r) {
+        auto st = s().UpsertRecording(r);
+        return st.ok() ? ErrorCode::kInternal : st.error().code;
+    };
+    Recording r = MakeRecording("", "studio", 1000);
+    EXPECT_EQ(code(r), ErrorCode::kInvalidData);
+    r = MakeRecording("br_1", "Bad Name", 1000);
+    EXPECT_EQ(code(r), ErrorCode::kInvalidData);
+    r = MakeRecording("br_1", "studio", 0);
+    EXPECT_EQ(code(r), ErrorCode::kInvalidData);
+    r = MakeRecording(std::string(129, 'a'), "studio", 1000);
+    EXPECT_EQ(code(r), ErrorCode::kInvalidData);
+    r = MakeRecording("br_1", "studio", 1000);
+    r.bytes = -1;
+    EXPECT_EQ(code(r), ErrorCode::kInvalidData);
+    r.bytes = 0;
+    r.vod_url = std::string(2049, 'a');
+    EXPECT_EQ(code(r), ErrorCode::kInvalidData);
+    EXPECT_EQ(CountRows("recordings"), 0);
 }
 
 TEST_P(ManagerStoreTest, Settings) {
