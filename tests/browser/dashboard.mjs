@@ -13,10 +13,10 @@
 // kicks the publisher, publishes with the new key (a long GOP: the keyframe
 // warning), stops; sees offline and
 // the history with end reasons; disables, enables, deletes, signs out.
-// The recordings panel is driven against recordings answered in the page
-// (the origin that records is not part of `onair serve`; the API itself is
-// tests/unit/manager/recordings_test.cpp's): its list, Play with the
-// dashboard's player, the Download link and Delete with its confirmation.
+// The recordings panel, with the recordings the origin of `onair serve`
+// made of those broadcasts: the list, Play (the VOD playlist) with the
+// dashboard's player, the Download link (the MP4), and Delete with its
+// confirmation, until the origin has removed it.
 // Throughout: no request goes to another origin, no URL carries the token
 // or a key, the console never shows them, and neither does any --check-file
 // at the end. Prints one JSON line; exits 0 when every step passed, 1 when
@@ -125,28 +125,6 @@ async function confirm(page, testid) {
   await page.locator('dialog[open] [data-testid=confirm]').click();
 }
 
-// One recording of the channel, as GET /api/v1/channels/{name}/recordings
-// would list it; its VOD playlist is the channel's live one, so Play has
-// something to play. DELETE answers 202 and turns it "deleting".
-const recording = { id: 'rec_e2e', channel: name, broadcast_id: 'rec_e2e', state: 'complete',
-  started_at: new Date(Date.now() - 120000).toISOString(), ended_at: new Date(Date.now() - 60000).toISOString(),
-  duration_ms: 60000, bytes: 7890123, segments: 30, discontinuities: 0, vod_url: null,
-  mp4_url: '/vod/rec_e2e/recording.mp4', expires_at: null, error: null };
-const recordingDeletes = [];
-async function answerRecordings(page, playbackUrl) {
-  recording.vod_url = new URL(playbackUrl).pathname;
-  const json = (route, status, body) => route.fulfill({ status, contentType: 'application/json', body: JSON.stringify(body) });
-  await page.route(new RegExp(`/api/v1/channels/${name}/recordings(\\?.*)?$`), route =>
-    json(route, 200, { recordings: [recording], retention: { max_age_s: 2592000, max_bytes_per_channel: 0 } }));
-  await page.route(new RegExp('/api/v1/recordings/rec_e2e$'), route => {
-    const req = route.request();
-    if (req.method() !== 'DELETE') return json(route, 405, { error: { code: 'method_not_allowed', message: req.method() } });
-    recordingDeletes.push(Boolean(req.headers().authorization));
-    recording.state = 'deleting';
-    return json(route, 202, recording);
-  });
-}
-
 const historyReasons = page => page.locator('[data-testid=history] tbody tr').evaluateAll(rows =>
   rows.map(r => ({ live: r.dataset.live === 'true', reason: r.querySelector('[data-reason]')?.dataset.reason || '' })));
 
@@ -192,7 +170,6 @@ async function run(context) {
   });
 
   await step('channel view: live stats and the embedded player', async () => {
-    await answerRecordings(dash, shown.playback);
     await dash.locator(`tr[data-channel="${name}"] a`).click();
     await waitFor('the stats to show 640×360', s(15000), async () => (await text(dash, '[data-stat=resolution]')) === '640×360');
     const stats = {};
@@ -202,28 +179,6 @@ async function run(context) {
     const play = await checkPlays(dash, '[data-testid=preview] video', { seconds: 5, startupMs: s(30000) });
     await shot(dash, '3-channel-live.png');
     return { stats, play };
-  });
-
-  await step('recordings: the list, Play, Download, Delete', async () => {
-    const sel = '[data-testid=recordings] tr[data-recording=rec_e2e]';
-    const row = dash.locator(sel);
-    await row.waitFor({ timeout: s(15000) });
-    const cells = await row.locator('td').allInnerTexts();
-    if (cells[1] !== '1:00' || cells[2] !== '7.5 MiB' || !/Complete/.test(cells[3]))
-      throw new StepError(`recording row shows ${JSON.stringify(cells)}`);
-    const href = await row.locator('[data-testid=download-recording]').getAttribute('href');
-    if (href !== recording.mp4_url) throw new StepError(`Download links to ${href}`);
-    if (!/30 days/.test(await text(dash, '[data-testid=retention]'))) throw new StepError('no retention shown');
-    await row.locator('[data-testid=play-recording]').click();
-    const play = await checkPlays(dash, '[data-testid=recording-player] video', { seconds: 3, startupMs: s(30000) });
-    await shot(dash, '3b-recordings.png');
-    await row.locator('[data-testid=delete-recording]').click();
-    await dash.locator('dialog[open] [data-testid=confirm]').click();
-    await waitFor('the recording to show deleting', s(5000), async () => (await state(dash, sel)) === 'deleting');
-    if (recordingDeletes.length !== 1 || !recordingDeletes[0]) throw new StepError(`DELETE requests: ${JSON.stringify(recordingDeletes)}`);
-    if (await dash.locator('[data-testid=recording-player]').isVisible()) throw new StepError('the player still shows the deleted recording');
-    if (!await row.locator('[data-testid=delete-recording]').isDisabled()) throw new StepError('Delete still enabled while deleting');
-    return { play };
   });
 
   await step('the public player page plays', async () => {
@@ -272,6 +227,44 @@ async function run(context) {
     });
     await shot(dash, '5-channel-ended.png');
     return { history: list.map(b => b.reason) };
+  });
+
+  await step('recordings: the list, Play, Download, Delete', async () => {
+    // The broadcasts above, recorded and finalized by the origin (the
+    // republish after the kick came within the republish grace: the same
+    // broadcast, one recording, finalized once the grace has passed).
+    const rows = '[data-testid=recordings] tr[data-recording]';
+    const ids = await waitFor('a complete recording', s(45000), async () => {
+      const found = await dash.locator(rows).evaluateAll(rs => rs.map(r => ({ id: r.dataset.recording, state: r.dataset.state })));
+      const done = found.filter(r => r.state === 'complete');
+      return done.length >= 1 ? done.map(r => r.id) : null;
+    });
+    const sel = `[data-testid=recordings] tr[data-recording="${ids[0]}"]`;
+    const row = dash.locator(sel);
+    const cells = await row.locator('td').allInnerTexts();
+    if (!/^\d+:\d\d$/.test(cells[1]) || !/(KiB|MiB)$/.test(cells[2]) || !/Complete/.test(cells[3]))
+      throw new StepError(`recording row shows ${JSON.stringify(cells)}`);
+    const href = await row.locator('[data-testid=download-recording]').getAttribute('href');
+    if (href !== `/vod/${ids[0]}/recording.mp4`) throw new StepError(`Download links to ${href}`);
+    const mp4 = await dash.evaluate(async u => {
+      const r = await fetch(u, { headers: { Range: 'bytes=0-7' } });
+      return { status: r.status, type: new Uint8Array(await r.arrayBuffer()).slice(4, 8).reduce((a, c) => a + String.fromCharCode(c), '') };
+    }, href);
+    if (mp4.status !== 206 || mp4.type !== 'ftyp') throw new StepError(`the MP4 answers ${JSON.stringify(mp4)}`);
+    if (!/30 days/.test(await text(dash, '[data-testid=retention]'))) throw new StepError('no retention shown');
+    await row.locator('[data-testid=play-recording]').click();
+    const play = await checkPlays(dash, '[data-testid=recording-player] video', { seconds: 3, startupMs: s(30000) });
+    await shot(dash, '3b-recordings.png');
+    await row.locator('[data-testid=delete-recording]').click();
+    await dash.locator('dialog[open] [data-testid=confirm]').click();
+    // The manager marks it deleting and asks the origin, which removes it and
+    // says so (usually before the panel has shown "deleting"); the list drops it.
+    await waitFor('the deleted recording to leave the list', s(20000), async () =>
+      !(await dash.locator(sel).count()) || (await state(dash, sel)) === 'deleted');
+    if (await dash.locator('[data-testid=recording-player]').isVisible()) throw new StepError('the player still shows the deleted recording');
+    const gone = await dash.evaluate(async u => (await fetch(u)).status, href);
+    if (gone !== 404) throw new StepError(`the deleted MP4 answers ${gone}`);
+    return { recordings: ids.length, play };
   });
 
   await step('the player page shows offline', async () => {

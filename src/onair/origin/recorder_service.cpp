@@ -336,6 +336,11 @@ void RecorderService::Handle(Queued& item) {
             commits_.DurableUntil(id, a.since_last_packet.value_or(item.at));
             bytes_written_.Inc(a.writer->bytes() - before);
             UpdateView(id, *a.writer, true);
+            if (a.writer->segments().size() == 1) {
+                // Playable from now on: say so without waiting for the next update.
+                a.last_update = Clock::now();
+                if (auto view = Find(id)) Publish(*view, "recording.updated");
+            }
             [[fallthrough]];
         case RecordingWriter::Took::kHeld:
             commits_.Pending(id, item.at);
