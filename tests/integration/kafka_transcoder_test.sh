@@ -13,9 +13,6 @@
 #     segment.
 source "$(dirname "$0")/lib.sh"
 
-BROKER=$ONAIR_SOURCE_DIR/tests/support/kafka_broker.sh
-TOKEN=oat_it_$(od -An -tx1 -N16 /dev/urandom | tr -d ' \n')
-export ONAIR_MANAGER_ADMIN_TOKEN=$TOKEN
 export ONAIR_HLS_SEGMENT_DURATION_MS=1000
 export ONAIR_BUS_FETCH_WAIT_MS=10
 # A short session: the test broker's group joins take the session timeout
@@ -26,24 +23,8 @@ export ONAIR_BUS_GROUP_SESSION_TIMEOUT_MS=$SESSION_MS
 export ONAIR_TRANSCODE_LADDER='[{"name":"180p","height":180,"video_kbps":250},{"name":"120p","height":120,"video_kbps":120}]'
 light_flv() { cached_source src-240p15-light 320x240 15 400k 15 64k; }
 
-KDIR=$T/kafka
-BOOT=$(bash "$BROKER" start "$KDIR" onair.media:4 onair.renditions:4 onair.events:1) ||
-  fail "test broker did not start: $(tail -5 "$KDIR/log" 2>/dev/null)"
-IT_PIDS+=("$(cat "$KDIR/pid")")
-BUS=kafka://$BOOT
-
-read -r MGR_PORT _ < <(free_ports)
-MGR=http://127.0.0.1:$MGR_PORT
-bg manager "$ONAIR_BIN" manager --http-listen "127.0.0.1:$MGR_PORT" --data-dir "$T/manager-data" --bus "$BUS"
-wait_until "$(scaled 10)" "the manager's /healthz" curl -sf -o /dev/null "$MGR/healthz"
-KEY=$(curl -sf -H "Authorization: Bearer $TOKEN" -H 'Content-Type: application/json' \
-  --data-binary '{"name":"abr"}' "$MGR/api/v1/channels" | python3 -c 'import json,sys; print(json.load(sys.stdin)["stream_key"])') ||
-  fail "cannot create the channel"
-
-read -r RTMP_PORT INGEST_HTTP < <(free_ports)
-ONAIR_INGEST_MANAGER_TOKEN=$TOKEN bg ingest "$ONAIR_BIN" ingest --rtmp-listen "127.0.0.1:$RTMP_PORT" \
-  --http-listen "127.0.0.1:$INGEST_HTTP" --data-dir "$T/ingest-data" --manager-url "$MGR" --bus "$BUS" --node-id ingest-1
-wait_until "$(scaled 10)" "the ingest's /healthz" curl -sf -o /dev/null "http://127.0.0.1:$INGEST_HTTP/healthz"
+kafka_roles onair.media:4 onair.renditions:4 onair.events:1
+kafka_channel abr
 
 TC_PORTS=()
 TC_PIDS=()

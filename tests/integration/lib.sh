@@ -349,3 +349,32 @@ decode_clean() {
   [[ $rc -eq 0 ]] || fail "ffmpeg decoding $1 exited $rc: $(head -5 "$T/decode.err")"
   [[ ! -s $T/decode.err ]] || fail "ffmpeg decoding $1 printed errors: $(head -5 "$T/decode.err")"
 }
+
+# kafka_roles TOPIC:PARTITIONS...: the Kafka test broker (tools/kafka-test-broker)
+# with these topics, then `onair manager` and `onair ingest` on it (the
+# ingest verifies publishes with the manager's hook). Sets BUS, MGR, TOKEN
+# (the admin token, exported), RTMP_PORT and INGEST_HTTP.
+kafka_roles() {
+  local broker=$ONAIR_SOURCE_DIR/tests/support/kafka_broker.sh boot mgr_port
+  TOKEN=oat_it_$(od -An -tx1 -N16 /dev/urandom | tr -d ' \n')
+  export ONAIR_MANAGER_ADMIN_TOKEN=$TOKEN
+  KDIR=$T/kafka
+  boot=$(bash "$broker" start "$KDIR" "$@") || fail "test broker did not start: $(tail -5 "$KDIR/log" 2>/dev/null)"
+  IT_PIDS+=("$(cat "$KDIR/pid")")
+  BUS=kafka://$boot
+  read -r mgr_port _ < <(free_ports)
+  MGR=http://127.0.0.1:$mgr_port
+  bg manager "$ONAIR_BIN" manager --http-listen "127.0.0.1:$mgr_port" --data-dir "$T/manager-data" --bus "$BUS"
+  wait_until "$(scaled 10)" "the manager's /healthz" curl -sf -o /dev/null "$MGR/healthz"
+  read -r RTMP_PORT INGEST_HTTP < <(free_ports)
+  ONAIR_INGEST_MANAGER_TOKEN=$TOKEN bg ingest "$ONAIR_BIN" ingest --rtmp-listen "127.0.0.1:$RTMP_PORT" \
+    --http-listen "127.0.0.1:$INGEST_HTTP" --data-dir "$T/ingest-data" --manager-url "$MGR" --bus "$BUS" --node-id ingest-1
+  wait_until "$(scaled 10)" "the ingest's /healthz" curl -sf -o /dev/null "http://127.0.0.1:$INGEST_HTTP/healthz"
+}
+
+# kafka_channel NAME: creates the channel through the manager's API; sets KEY.
+kafka_channel() {
+  KEY=$(curl -sf -H "Authorization: Bearer $TOKEN" -H 'Content-Type: application/json' \
+    --data-binary "{\"name\":\"$1\"}" "$MGR/api/v1/channels" |
+    python3 -c 'import json,sys; print(json.load(sys.stdin)["stream_key"])') || fail "cannot create the channel $1"
+}

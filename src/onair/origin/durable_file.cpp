@@ -123,4 +123,23 @@ base::Result<std::string> ReadFileBounded(const std::filesystem::path& path, siz
     return out;
 }
 
+base::Result<std::string> ReadFileHead(const std::filesystem::path& path, size_t max_bytes) {
+    Fd f{::open(path.c_str(), O_RDONLY | O_CLOEXEC)};
+    if (f.fd < 0) {
+        if (errno == ENOENT) return base::MakeError(base::ErrorCode::kNotFound, path.string() + ": no such file");
+        return SystemError("opening", path, errno);
+    }
+    std::string out(max_bytes, '\0');
+    size_t got = 0;
+    while (got < out.size()) {
+        const ssize_t n = ::read(f.fd, out.data() + got, out.size() - got);
+        if (n < 0 && errno == EINTR) continue;
+        if (n < 0) return SystemError("reading", path, errno);
+        if (n == 0) break;
+        got += static_cast<size_t>(n);
+    }
+    out.resize(got);
+    return out;
+}
+
 }  // namespace onair::origin

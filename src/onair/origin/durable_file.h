@@ -31,6 +31,9 @@ base::Status MakeDirectoryDurably(const std::filesystem::path& dir);
 /// The whole file, refused beyond `max_bytes` (kLimitExceeded).
 base::Result<std::string> ReadFileBounded(const std::filesystem::path& path, size_t max_bytes);
 
+/// At most `max_bytes` from the start of the file (all of it when shorter).
+base::Result<std::string> ReadFileHead(const std::filesystem::path& path, size_t max_bytes);
+
 /// An error of the system call `what` on `path`, with errno's text and name.
 base::Error SystemError(std::string_view what, const std::filesystem::path& path, int error_number);
 

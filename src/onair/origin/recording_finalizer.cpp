@@ -20,8 +20,11 @@ namespace onair::origin {
 namespace {
 
 constexpr size_t kMaxInitBytes = 1 << 20;
-constexpr size_t kMaxFragmentBytes = size_t{512} << 20;
 constexpr size_t kCopyBytes = 1 << 20;
+/// A fragment's moof is read first, this much; a larger one is read again
+/// whole (up to the reader's own limit).
+constexpr size_t kMoofHeadBytes = 256 * 1024;
+constexpr size_t kMaxMoofBytes = size_t{64} << 20;
 
 /// Closes on scope exit.
 struct Fd {
@@ -41,7 +44,16 @@ struct Piece {
 base::Status CopyPiece(int out, const std::filesystem::path& out_path, const Piece& piece, std::vector<uint8_t>& buf) {
     Fd in{::open(piece.file.c_str(), O_RDONLY | O_CLOEXEC)};
     if (in.fd < 0) return SystemError("opening", piece.file, errno);
+    // In the kernel when it can (no copy through user space); else a
+    // bounded buffer.
+    off_t from = static_cast<off_t>(piece.offset);
     uint64_t done = 0;
+    while (done < piece.size) {
+        const ssize_t n = ::copy_file_range(in.fd, &from, out, nullptr, static_cast<size_t>(piece.size - done), 0);
+        if (n < 0 && errno == EINTR) continue;
+        if (n <= 0) break;  // unsupported here (EXDEV, EINVAL...), or short: finish below
+        done += static_cast<uint64_t>(n);
+    }
     while (done < piece.size) {
         const size_t want = static_cast<size_t>(std::min<uint64_t>(buf.size(), piece.size - done));
         const ssize_t n = ::pread(in.fd, buf.data(), want, static_cast<off_t>(piece.offset + done));
@@ -57,6 +69,22 @@ base::Status CopyPiece(int out, const std::filesystem::path& out_path, const Pie
         done += static_cast<uint64_t>(n);
     }
     return {};
+}
+
+/// A fragment's moof (and mdat header), read from the head of its file.
+base::Result<format::mp4::ParsedFragment> ReadFragmentFile(const std::filesystem::path& path) {
+    size_t want = kMoofHeadBytes;
+    for (;;) {
+        auto head = ReadFileHead(path, want);
+        if (!head.ok()) return head.error();
+        const auto& b = head.value();
+        auto frag = format::mp4::ReadFragment(
+            std::span<const uint8_t>(reinterpret_cast<const uint8_t*>(b.data()), b.size()));
+        if (frag.ok() || b.size() < want || want >= kMaxMoofBytes)
+            return frag.ok() ? frag : base::Result<format::mp4::ParsedFragment>(base::MakeError(
+                                          frag.error().code, path.string() + ": " + frag.error().message));
+        want = kMaxMoofBytes;  // a moof larger than the head: read up to the limit
+    }
 }
 
 }  // namespace
@@ -122,11 +150,8 @@ base::Result<MovieSummary> WriteRecordingMovie(const std::filesystem::path& dir,
     std::map<uint32_t, uint64_t> next_decode;  // per track: where its samples so far end
     for (const auto& s : segments) {
         const auto path = RecordingFiles::Fragment(dir, s.number);
-        auto bytes = ReadFileBounded(path, kMaxFragmentBytes);
-        if (!bytes.ok()) return bytes.error();
-        auto frag = format::mp4::ReadFragment(
-            std::span<const uint8_t>(reinterpret_cast<const uint8_t*>(bytes.value().data()), bytes.value().size()));
-        if (!frag.ok()) return base::MakeError(base::ErrorCode::kInvalidData, path.string() + ": " + frag.error().message);
+        auto frag = ReadFragmentFile(path);
+        if (!frag.ok()) return frag.error();
         const auto& f = frag.value();
         for (const auto& run : f.tracks) {
             auto it = tracks.find(run.track_id);
