@@ -274,6 +274,9 @@ void RecorderService::Handle(Queued& item) {
     const auto& r = item.record;
     const std::string& id = item.broadcast_id;
     if (r.type == RecordType::kEnd && r.sequence == UINT64_MAX && item.end_reason == "delete") {
+        // Stopped here, in order with its records; records still on their
+        // way must not begin it again before the finalizer has removed it.
+        deleting_.insert(id);
         auto it = active_.find(id);
         if (it != active_.end()) {
             commits_.Durable(id);
@@ -288,7 +291,7 @@ void RecorderService::Handle(Queued& item) {
         jobs_cv_.notify_one();
         return;
     }
-    if (!ValidId(id)) {
+    if (!ValidId(id) || deleting_.count(id)) {
         commits_.Seen(item.at);
         return;
     }

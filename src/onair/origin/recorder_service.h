@@ -9,6 +9,7 @@
 #include <memory>
 #include <mutex>
 #include <optional>
+#include <set>
 #include <string>
 #include <thread>
 #include <vector>
@@ -129,6 +130,7 @@ private:
 
     // The writer thread's own.
     std::map<std::string, Active> active_;
+    std::set<std::string> deleting_;  // asked to be deleted: their records are ignored
     CommitTracker commits_;
 
     // Jobs, writer -> finalizer thread.

@@ -148,6 +148,23 @@ TEST(RecorderServiceTest, RecordsABroadcastFinalizesItAndServesIt) {
     EXPECT_TRUE(rig.recorder->List().empty());
 }
 
+TEST(RecorderServiceTest, ARecordingDeletedWhileLiveStopsAndStaysDeleted) {
+    Rig rig("delete-live");
+    test::SourceStream s("br_live");
+    rig.Publish(s.Next(3));
+    ASSERT_TRUE(WaitFor([&] { auto v = rig.recorder->Find("br_live"); return v && v->segments >= 2; }));
+    rig.bus.PublishEvent("studio", R"({"type":"recording.delete_requested","source":"manager","recording":{"id":"br_live"}})");
+    rig.Publish(s.Next(2));  // the broadcast goes on
+    ASSERT_TRUE(WaitFor([&] { return rig.events.OfType("recording.deleted").size() == 1; }));
+    rig.Publish(s.Next(2));
+    rig.bus.PublishMedia(s.End());
+    std::this_thread::sleep_for(std::chrono::milliseconds(200));
+    EXPECT_FALSE(std::filesystem::exists(rig.dir / "br_live"));
+    EXPECT_EQ(rig.events.OfType("recording.started").size(), 1u);
+    EXPECT_TRUE(rig.events.OfType("recording.finalized").empty());
+    EXPECT_TRUE(rig.recorder->List().empty());
+}
+
 TEST(RecorderServiceTest, ARestartedOriginResumesTheRecordingAndFinishesOne) {
     const auto dir = test::TempDir("restart");
     test::SourceStream s("br_two");
