@@ -10,9 +10,6 @@
 
 namespace onair::bus {
 
-/// Receives media records, in order per broadcast. Called on a bus thread
-/// (Kafka) or on the producer's thread (in-process): implementations must
-/// be thread-safe and must not block.
 /// Where a record sits in a log: its partition and offset (Kafka). The
 /// in-process bus has no log: partition -1.
 struct LogPosition {
@@ -21,6 +18,9 @@ struct LogPosition {
     bool operator==(const LogPosition&) const = default;
 };
 
+/// Receives media records, in order per broadcast. Called on a bus thread
+/// (Kafka) or on the producer's thread (in-process): implementations must
+/// be thread-safe and must not block.
 class MediaSink {
 public:
     virtual ~MediaSink() = default;
@@ -113,7 +113,8 @@ public:
     /// session timeout). A member resumes from the group's committed
     /// position (records before it were another member's; a consumer that
     /// only wants the live edge skips the old ones itself), a new group from
-    /// the end of the log. Transcoders use it.
+    /// the end of the log. Transcoders use it (automatic commits), and
+    /// origins (manual commits: GroupOptions).
     virtual std::unique_ptr<Subscription> SubscribeMediaGroup(const std::string& group, MediaSink& sink,
                                                               const GroupOptions& options = {}) = 0;
     /// Delivers events published from now on.
