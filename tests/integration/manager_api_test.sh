@@ -3,7 +3,7 @@
 # the token (401), the JSON error shape and status codes (400 malformed and
 # wrong types, 404, 409, 413, 415), channels (create, list, get, update,
 # rotate-key: the old key stops working), live stats while ffmpeg publishes,
-# kick, broadcast history with end reasons, recordings (the empty catalog and
+# kick, broadcast history with end reasons, recordings (the origin's, deleted through it; and
 # its errors), events, outgoing webhooks (signed, retried after a 500,
 # delivery visible in the API), the OpenAPI document and the public channel
 # view. ONAIR_IT_BACKEND=postgres runs it all on a real
@@ -240,11 +240,37 @@ api GET /api/v1/channels/remote1; expect 404 not_found "channel deleted through 
 ok "onair channel create/list/rotate-key/delete --api --token, and a wrong token refused"
 
 # --- recordings -----------------------------------------------------------------------------------
-# `onair serve` has no origin yet, so the catalog is empty here; the origin's
-# events and DELETE's round trip over the bus are tests/unit/manager/recordings_test.cpp's.
-api GET /api/v1/channels/studio/recordings; expect 200 "" "recordings of a channel"
-py "import json,sys; d=json.loads(sys.argv[1]); assert d == {'recordings': [], 'retention': None}, d" "$BODY" ||
-  fail "recordings of a channel without any: $BODY"
+# The origin of `onair serve` recorded the broadcasts above: the catalog comes
+# from its events over the in-process bus. A finished one is listed with its
+# VOD and MP4 URLs; DELETE goes to the origin and back.
+complete_recording() {
+  api GET /api/v1/channels/studio/recordings
+  [[ $CODE == 200 ]] || return 1
+  REC_ID=$(py "import json,sys
+d=json.loads(sys.argv[1]); done=[r for r in d['recordings'] if r['state']=='complete' and r['mp4_url']]
+print(done[0]['id'] if done else '')" "$BODY")
+  [[ -n $REC_ID ]]
+}
+wait_until "$(scaled 20)" "a complete recording of studio" complete_recording
+py "import json,sys
+d=json.loads(sys.argv[1]); r=[r for r in d['recordings'] if r['id']==sys.argv[2]][0]
+assert d['retention'] == {'max_age_s': 2592000, 'max_bytes_per_channel': 0}, d['retention']
+assert r['channel'] == 'studio' and r['duration_ms'] > 0 and r['bytes'] > 0 and r['segments'] > 0, r
+assert r['vod_url'] == '/vod/%s/index.m3u8' % r['id'] and r['mp4_url'] == '/vod/%s/recording.mp4' % r['id'], r
+assert r['started_at'] and r['ended_at'] and r['expires_at'], r
+starts=[x['started_at'] for x in d['recordings']]; assert starts == sorted(starts, reverse=True), starts" "$BODY" "$REC_ID" ||
+  fail "the recordings of studio: $BODY"
+[[ $(curl -s -o /dev/null -w '%{http_code}' "$(http_base)/vod/$REC_ID/recording.mp4") == 200 ]] || fail "the listed MP4 is not served"
+api GET "/api/v1/recordings/$REC_ID"; expect 200 "" "one recording"
+api DELETE "/api/v1/recordings/$REC_ID"; expect 202 "" "delete a recording"
+[[ $(jget "$BODY" state) == deleting ]] || fail "a deleted recording is not deleting: $BODY"
+deleted() { api GET "/api/v1/recordings/$REC_ID"; [[ $(jget "$BODY" state) == deleted ]]; }
+wait_until "$(scaled 10)" "the origin to delete $REC_ID" deleted
+[[ $(curl -s -o /dev/null -w '%{http_code}' "$(http_base)/vod/$REC_ID/recording.mp4") == 404 ]] || fail "the deleted MP4 is still served"
+api DELETE "/api/v1/recordings/$REC_ID"; expect 409 "" "delete a deleted recording"
+api GET /api/v1/channels/studio/recordings
+py "import json,sys; assert sys.argv[2] not in [r['id'] for r in json.loads(sys.argv[1])['recordings']]" "$BODY" "$REC_ID" ||
+  fail "a deleted recording is still listed: $BODY"
 api GET "/api/v1/channels/studio/recordings?include_deleted=true&limit=5"; expect 200 "" "recordings, deleted included"
 api GET "/api/v1/channels/studio/recordings?include_deleted=perhaps"; expect 400 invalid_argument "include_deleted not a boolean"
 api GET "/api/v1/channels/studio/recordings?limit=500";    expect 400 invalid_argument "recordings limit too large"
@@ -254,7 +280,7 @@ api DELETE /api/v1/recordings/br_nosuch;                   expect 404 not_found 
 api PUT /api/v1/recordings/br_nosuch '{}';                 expect 405 "" "PUT on a recording"
 api GET /api/v1/channels/studio/recordings "" -;           expect 401 unauthorized "recordings without a token"
 api DELETE /api/v1/recordings/br_nosuch "" -;              expect 401 unauthorized "delete a recording without a token"
-ok "recordings: an empty catalog, 400, 401, 404, 405"
+ok "recordings: the origin's recording $REC_ID listed with its URLs, served, deleted through the origin (202, deleted, 404, 409); 400, 401, 404, 405"
 
 # --- the OpenAPI document, delete ---------------------------------------------------------------
 api GET /api/v1/openapi.json "" -; expect 200 "" "openapi.json without a token"
