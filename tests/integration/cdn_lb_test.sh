@@ -2,8 +2,9 @@
 # The CDN tier: Debian's nginx, configured by `onair lb-config`, in front of
 # two `onair edge`s fed over the Kafka test broker (with `onair manager` and
 # `onair ingest`).
-#  1. The generated config passes `nginx -t`; deploy/nginx/ holds exactly what
-#     the generator prints; bad input is refused.
+#  1. The generated config (whole, and --http-only inside an http {}) passes
+#     `nginx -t`; deploy/nginx/ holds exactly what the generator prints; bad
+#     input is refused.
 #  2. hls.js plays THROUGH the load balancer; every request of the broadcast
 #     went to one edge (consistent hash of the channel). Range passes through.
 #  3. Mid-playback that edge is killed with SIGKILL: playback goes on with at
@@ -84,11 +85,18 @@ mkdir -p "$NGX"
   --access-log "$ACCESS" >"$NGX/nginx.conf" || fail "onair lb-config failed"
 "$NGINX" -t -q -p "$NGX" -c "$NGX/nginx.conf" -e "$NGX/error.log" 2>"$T/nginx-t.err" ||
   fail "nginx -t refuses the generated config: $(cat "$T/nginx-t.err")"
+# The --http-only fragment inside someone else's http {} (Debian's conf.d).
+"$ONAIR_BIN" lb-config --edge "127.0.0.1:$E1" --edge "127.0.0.1:$E2" --listen "127.0.0.1:$LB_PORT" \
+  --access-log "$ACCESS" --http-only >"$NGX/fragment.conf" || fail "onair lb-config --http-only failed"
+printf 'pid host.pid;\nevents {}\nhttp {\n    proxy_temp_path proxy_temp;\n    client_body_temp_path body_temp;\n    include fragment.conf;\n}\n' \
+  >"$NGX/host.conf"
+"$NGINX" -t -q -p "$NGX" -c "$NGX/host.conf" -e "$NGX/error.log" 2>"$T/nginx-t.err" ||
+  fail "nginx -t refuses the --http-only fragment inside an http {}: $(cat "$T/nginx-t.err")"
 bg nginx "$NGINX" -p "$NGX" -c "$NGX/nginx.conf" -e "$NGX/error.log" -g 'daemon off;'
 NGINX_PID=$BG_PID
 LB=http://127.0.0.1:$LB_PORT
 wait_until "$(scaled 10)" "nginx's /onair-lb/healthz" curl -sf -o /dev/null "$LB/onair-lb/healthz"
-ok "nginx -t accepts the generated config; nginx balances edges 127.0.0.1:$E1 and 127.0.0.1:$E2 on $LB"
+ok "nginx -t accepts the generated config and its --http-only fragment in an http {}; nginx balances edges 127.0.0.1:$E1 and 127.0.0.1:$E2 on $LB"
 
 # --- 2. publish; play through the load balancer -------------------------------------
 cached_source src-240p15-light 320x240 15 400k 15 64k
@@ -121,8 +129,9 @@ seg_url=${MEDIA_URL#"$LB"}
 seg_url=${seg_url%/*}/$(first_uri "$T/pl-media.body")
 range_code=$(curl -sS --max-time 5 -H 'Range: bytes=188-375' -o "$T/range.lb" -w '%{http_code}' "$LB$seg_url")
 curl -sS --max-time 5 -H 'Range: bytes=188-375' -o "$T/range.edge" "http://$SERVING$seg_url"
-[[ $range_code == 206 && $(stat -c %s "$T/range.lb") -eq 188 ]] && cmp -s "$T/range.lb" "$T/range.edge" ||
+if [[ $range_code != 206 || $(stat -c %s "$T/range.lb") -ne 188 ]] || ! cmp -s "$T/range.lb" "$T/range.edge"; then
   fail "Range through the load balancer: $range_code, $(stat -c %s "$T/range.lb") bytes"
+fi
 etag=$(curl -sS --max-time 5 -D - -o /dev/null "$LB$seg_url" | grep -i '^etag:' | cut -d: -f2- | tr -d ' \r' || true)
 if [[ -n $etag ]]; then
   inm_code=$(curl -sS --max-time 5 -H "If-None-Match: $etag" -o /dev/null -w '%{http_code}' "$LB$seg_url")
@@ -160,7 +169,7 @@ assert r["ok"], r["reason"]
 assert r["stall_episodes"] <= 1, "%d stalls" % r["stall_episodes"]
 assert r["longest_stall_s"] <= limit, "a stall of %.2f s" % r["longest_stall_s"]
 PY
-ok "hls.js played through the kill: $(cat "$T/player.out" | python3 -c 'import json,sys; r=json.load(sys.stdin); print("advance %s, %d stall(s), longest %.2f s, first frame %d ms" % (r["advance_ratio"], r["stall_episodes"], r["longest_stall_s"], r["first_frame_ms"]))')"
+ok "hls.js played through the kill: $(python3 -c 'import json,sys; r=json.load(sys.stdin); print("advance %s, %d stall(s), longest %.2f s, first frame %d ms" % (r["advance_ratio"], r["stall_episodes"], r["longest_stall_s"], r["first_frame_ms"]))' <"$T/player.out")"
 
 python3 - "$ACCESS" "$KILL_LINE" "$SERVING" "$OTHER" "$CH" <<'PY' || fail "requests after the kill"
 import json, sys
