@@ -27,7 +27,7 @@ PKGS=(
   libyaml-cpp-dev libcli11-dev libgtest-dev libgmock-dev libbenchmark-dev libssl-dev
   librdkafka-dev libpq-dev postgresql kcat
   libavcodec-dev libavformat-dev libavutil-dev libswscale-dev libswresample-dev libavfilter-dev
-  ffmpeg rtmpdump sqlite3 procps curl python3
+  ffmpeg rtmpdump sqlite3 procps curl python3 python3-yaml
   gstreamer1.0-tools gstreamer1.0-plugins-base gstreamer1.0-plugins-good
   gstreamer1.0-plugins-bad gstreamer1.0-plugins-ugly gstreamer1.0-libav
   nginx-light libnginx-mod-rtmp

@@ -13,7 +13,8 @@
 // from node_modules; the HLS itself comes from --url (another origin: the HLS
 // server must send Access-Control-Allow-Origin). Measured: time to first frame,
 // currentTime advance against wall time over --seconds after the first frame,
-// stalls ('waiting' events, bufferStalledError), hls.js errors (fatal or not),
+// stalls ('waiting' events, bufferStalledError; and from the samples,
+// stall_episodes and longest_stall_s), hls.js errors (fatal or not),
 // levels seen and switched. Prints one JSON line; exits 1 if the first frame
 // never came, a fatal error occurred, or the advance ratio is below
 // --min-advance; 2 on bad usage or when the browser cannot be started.
@@ -131,7 +132,7 @@ const pagePort = server.address().port;
 let userDataDir;
 const result = { url: opts.url, hls_js: hlsVersion, ok: false, first_frame_ms: null, seconds: opts.seconds,
                  wall_s: null, advance_s: null, advance_ratio: null, stalls: 0, waiting_events: 0,
-                 buffer_stalled_errors: 0, stalled_s: 0, fatal: null, errors: [], levels: [],
+                 buffer_stalled_errors: 0, stalled_s: 0, stall_episodes: 0, longest_stall_s: 0, fatal: null, errors: [], levels: [],
                  levels_switched: [], frags_loaded: 0, video: null, dropped_frames: null, reason: '' };
 let context;
 let exitCode = 1;
@@ -191,6 +192,11 @@ try {
     let prev = first;
     let last = first;
     let stalledMs = 0;
+    // Stall episodes: runs of consecutive samples in which currentTime did
+    // not advance; the longest one is what a viewer noticed most.
+    let stallRunMs = 0;
+    let longestStallMs = 0;
+    let stallEpisodes = 0;
     let switched = false;
     let advance = 0;
     let seekAt = null;
@@ -209,7 +215,14 @@ try {
           break;
         }
       } else {
-        if (last.ct - prev.ct < 0.05 * (last.now - prev.now) / 1000) stalledMs += last.now - prev.now;
+        if (last.ct - prev.ct < 0.05 * (last.now - prev.now) / 1000) {
+          stalledMs += last.now - prev.now;
+          if (stallRunMs === 0) stallEpisodes++;
+          stallRunMs += last.now - prev.now;
+          longestStallMs = Math.max(longestStallMs, stallRunMs);
+        } else {
+          stallRunMs = 0;
+        }
         advance += last.ct - prev.ct;
       }
       prev = last;
@@ -250,6 +263,8 @@ try {
     result.advance_s = +advance.toFixed(3);
     result.advance_ratio = wall > 0 ? +(advance / wall).toFixed(3) : 0;
     result.stalled_s = +(stalledMs / 1000).toFixed(2);
+    result.stall_episodes = stallEpisodes;
+    result.longest_stall_s = +(longestStallMs / 1000).toFixed(2);
     result.video = { width: last.w, height: last.h, buffered_s: +last.buffered.toFixed(2) };
     result.dropped_frames = last.dropped;
     result.total_frames = last.total;

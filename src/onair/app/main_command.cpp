@@ -5,6 +5,7 @@
 #include <iostream>
 
 #include "onair/app/channel_command.h"
+#include "onair/app/lb_config_command.h"
 #include "onair/app/role_commands.h"
 
 namespace onair::app {
@@ -21,6 +22,7 @@ int Main(int argc, char** argv) {
     AddOriginCommand(root, exit_code);
     AddManagerCommand(root, exit_code);
     AddChannelCommands(root, exit_code);
+    AddLbConfigCommand(root, exit_code);
     try {
         root.parse(argc, argv);
     } catch (const CLI::ParseError& e) {

@@ -143,12 +143,12 @@ int RunNode(const Roles& roles, const RoleFlags& flags, int threads) {
     log.Info("onair " + role + " serving",
              {{"onair.rtmp_listen", rtmp ? config.rtmp.listen : ""},
               {"onair.http_listen", config.http.listen},
-              {"onair.bus", bus->describe()},
+              {"onair.bus.url", bus->describe()},
               {"onair.data_dir", config.data_dir},
               {"onair.store", manager ? std::string(manager->store().backend()) : "remote manager"},
               {"onair.node", config.node_id},
               {"onair.transcoding", transcoder != nullptr},
-              {"onair.recording", origin != nullptr},
+              {"onair.recording.enabled", origin != nullptr},
               {"onair.rtmp_port", rtmp ? rtmp->port() : 0},
               {"onair.http_port", http.port()}});
 
