@@ -75,6 +75,17 @@ size=$(stat -c %s "$T/seg.body")
   fail "segment $seg is not MPEG-TS (size $size, first byte $(head -c1 "$T/seg.body" | od -An -tx1))"
 [[ $(header "$T/seg" Content-Length) == "$size" ]] || fail "segment Content-Length $(header "$T/seg" Content-Length) != body $size"
 ok "segment $seg: $size bytes, $ct, '$cc'"
+# Validators: a segment's ETag and a playlist's answer If-None-Match with 304
+# (the same on every edge: they are made from the bytes), Range with 206.
+etag=$(header "$T/seg" ETag)
+[[ $etag == \"*\" ]] || fail "segment has no ETag: '$etag'"
+[[ $(curl -s --max-time 5 -o /dev/null -w '%{http_code}' -H "If-None-Match: $etag" "$(http_base)/live/pub1/src/$seg") == 304 ]] ||
+  fail "If-None-Match $etag on the segment did not answer 304"
+[[ $(curl -s --max-time 5 -r 0-187 -o "$T/seg.part" -w '%{http_code}' "$(http_base)/live/pub1/src/$seg") == 206 ]] &&
+  cmp -s "$T/seg.part" <(head -c 188 "$T/seg.body") || fail "a Range of the segment did not answer 206 with its first packet"
+pl_etag=$(header "$T/m0" ETag)
+[[ $pl_etag == \"*\" ]] || fail "the media playlist has no ETag"
+ok "validators: segment ETag $etag (304 on If-None-Match, 206 on Range), playlist ETag $pl_etag"
 code=$(curl -s --max-time 5 -o /dev/null -w '%{http_code}' -X OPTIONS -H 'Origin: http://example.test' \
   -H 'Access-Control-Request-Method: GET' "$MEDIA")
 [[ $code == 204 || $code == 200 ]] || fail "CORS preflight answered $code"
