@@ -30,7 +30,7 @@ PKGS=(
   ffmpeg rtmpdump sqlite3 procps curl python3 python3-yaml
   gstreamer1.0-tools gstreamer1.0-plugins-base gstreamer1.0-plugins-good
   gstreamer1.0-plugins-bad gstreamer1.0-plugins-ugly gstreamer1.0-libav
-  nginx-light libnginx-mod-rtmp
+  nginx-light libnginx-mod-rtmp wrk
   chromium
 )
 MISSING=()
