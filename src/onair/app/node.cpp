@@ -1,7 +1,9 @@
 // SPDX-License-Identifier: Apache-2.0
 #include "onair/app/node.h"
 
+#include <csignal>
 #include <iostream>
+#include <boost/asio/signal_set.hpp>
 #include <memory>
 #include <optional>
 
@@ -18,6 +20,7 @@
 #include "onair/runtime/metrics.h"
 #include "onair/server/bus/media_exporter.h"
 #include "onair/server/health_routes.h"
+#include "onair/server/http/access_log.h"
 #include "onair/server/http/http_server.h"
 #include "onair/server/routes.h"
 #include "onair/server/rtmp/rtmp_server.h"
@@ -101,6 +104,17 @@ int RunNode(const Roles& roles, const RoleFlags& flags, int threads) {
     if (role == "origin" || (role == "serve" && config.origin.enabled))
         origin = std::make_unique<OriginNode>(config, *bus, metrics);
 
+    // The HTTP access log (http.access_log; "auto": on for `onair edge`, the
+    // tier that faces viewers). Outlives the pool: connections write to it.
+    const std::string access_target =
+        config.http.access_log == "auto" ? (role == "edge" ? "stderr" : "off") : config.http.access_log;
+    std::unique_ptr<server::http::AccessLog> access_log;
+    if (access_target != "off") {
+        auto opened = server::http::AccessLog::Open({access_target, role, config.node_id}, metrics);
+        if (!opened.ok()) return Fail(opened.error().message);
+        access_log = std::move(opened.value());
+    }
+
     // Also outlives the pool (connections' destructors report to it); its
     // requests run on the pool.
     std::unique_ptr<manager::RemotePublishGate> remote_gate;
@@ -123,6 +137,20 @@ int RunNode(const Roles& roles, const RoleFlags& flags, int threads) {
     if (origin) origin->AddRoutes(routes);
     routes.Handle("/", edge ? server::MakeRoutes(config, metrics, edge->hls()) : server::MakeHealthRoutes(metrics));
     server::http::HttpServer http(pool, config.http, counters, std::move(routes));
+    if (access_log) http.AddObserver(access_log.get());
+    // SIGHUP reopens an access-log file (logrotate); without one it keeps its default.
+    boost::asio::signal_set hup(pool.Next());
+    std::function<void()> wait_hup = [&] {
+        hup.async_wait([&](const boost::system::error_code& ec, int) {
+            if (ec) return;
+            access_log->Reopen();
+            wait_hup();
+        });
+    };
+    if (access_log && access_target != "stderr") {
+        hup.add(SIGHUP);
+        wait_hup();
+    }
     if (rtmp) {
         if (auto st = rtmp->Listen(*rtmp_ep); !st.ok()) return Fail(st.error().message);
     }

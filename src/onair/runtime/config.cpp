@@ -72,6 +72,7 @@ const std::vector<Field>& Fields() {
         U32("http.idle_timeout_ms", [](Config& c) -> uint32_t& { return c.http.idle_timeout_ms; }),
         U32("http.max_connections", [](Config& c) -> uint32_t& { return c.http.max_connections; }),
         U32("http.worker_threads", [](Config& c) -> uint32_t& { return c.http.worker_threads; }),
+        Str("http.access_log", [](Config& c) -> std::string& { return c.http.access_log; }),
         U32("hls.segment_duration_ms", [](Config& c) -> uint32_t& { return c.hls.segment_duration_ms; }),
         U32("hls.window_segments", [](Config& c) -> uint32_t& { return c.hls.window_segments; }),
         Str("log.level", [](Config& c) -> std::string& { return c.log.level; }),

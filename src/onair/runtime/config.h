@@ -33,6 +33,7 @@ struct Config {
         uint32_t idle_timeout_ms = 60000;
         uint32_t max_connections = 10000;
         uint32_t worker_threads = 2;               // threads for blocking handlers (REST API, database calls)
+        std::string access_log = "auto";           // off, stderr or a file path; auto: stderr for `onair edge`, off elsewhere
     } http;
     struct Hls {
         uint32_t segment_duration_ms = 2000;       // target; segments cut at the first keyframe after it

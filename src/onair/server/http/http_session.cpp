@@ -162,6 +162,8 @@ asio::awaitable<void> ServeHttpSession(asio::ip::tcp::socket socket, const HttpS
         }
         const auto& req = parser.get();
         env.counters.http_requests.Inc();
+        const auto received_at = std::chrono::system_clock::now();
+        const auto started = std::chrono::steady_clock::now();
         HttpRequest request;
         request.method = View(req.method_string());
         request.verb = ParseHttpMethod(request.method);
@@ -210,11 +212,30 @@ asio::awaitable<void> ServeHttpSession(asio::ip::tcp::socket socket, const HttpS
         stream.expires_after(idle);  // a stalled client is dropped, and a slow handler did not use up the write's time
         auto [wec, wn] = header_only ? co_await bhttp::async_write_header(stream, sr, kTuple)
                                      : co_await bhttp::async_write(stream, sr, kTuple);
-        if (wec) break;
         uint64_t sent = wn;
-        bool streamed = true;
-        if (r.file && !head) streamed = co_await StreamFile(stream, *r.file, part, idle, sent);
+        // The body went out with the header: all of it, or (a failed write) what is past the header.
+        uint64_t body_sent = header_only ? 0 : (wec ? 0 : memory.size());
+        bool streamed = !wec;
+        if (streamed && r.file && !head) {
+            streamed = co_await StreamFile(stream, *r.file, part, idle, body_sent);
+            sent += body_sent;
+        }
         env.counters.http_bytes_sent.Inc(sent);
+        if (!env.observers.empty()) {
+            CompletedRequest done;
+            done.received_at = received_at;
+            done.duration_ns =
+                std::chrono::duration_cast<std::chrono::nanoseconds>(std::chrono::steady_clock::now() - started).count();
+            done.client_ip = client_ip;
+            done.method = request.method;
+            done.path = request.path;
+            done.query = request.query;
+            done.user_agent = request.header("User-Agent");
+            done.referrer = request.header("Referer");
+            done.status = r.status;
+            done.body_bytes = body_sent;
+            for (RequestObserver* o : env.observers) o->OnRequest(done);
+        }
         if (!streamed) break;
         if (!res.keep_alive()) break;
     }
