@@ -138,6 +138,7 @@ int RunNode(const Roles& roles, const RoleFlags& flags, int threads) {
     routes.Handle("/", edge ? server::MakeRoutes(config, metrics, edge->hls()) : server::MakeHealthRoutes(metrics));
     server::http::HttpServer http(pool, config.http, counters, std::move(routes));
     if (access_log) http.AddObserver(access_log.get());
+    if (edge) http.AddObserver(&edge->audience_observer());
     // SIGHUP reopens an access-log file (logrotate); without one it keeps its default.
     boost::asio::signal_set hup(pool.Next());
     std::function<void()> wait_hup = [&] {
