@@ -11,6 +11,7 @@
 #include <fstream>
 #include <nlohmann/json.hpp>
 #include <string>
+#include <thread>
 #include <vector>
 
 #include "onair/server/http/access_log.h"
@@ -48,6 +49,13 @@ private:
     std::string path_;
 };
 
+// The observer is told after the response is written, so a client can read
+// its answer before the line is queued: wait for it (at most 5 s).
+template <typename Pred>
+void WaitFor(Pred done) {
+    for (int i = 0; i < 5000 && !done(); ++i) std::this_thread::sleep_for(std::chrono::milliseconds(1));
+}
+
 std::vector<json> ReadLines(const std::string& path) {
     std::ifstream in(path);
     std::vector<json> out;
@@ -74,6 +82,10 @@ TEST(AccessLogTest, OneEcsLinePerRequestThroughTheServer) {
         EXPECT_EQ(c.Read(/*head=*/true).result_int(), 200);
         c.Send("GET /live/studio/src/b1-3.ts HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n");
         EXPECT_EQ(c.Read().body().size(), kBody.size());
+        WaitFor([&] {
+            log.value()->Flush();
+            return log.value()->written() == 4;
+        });
     }
     log.value()->Flush();
     const auto after = std::chrono::system_clock::now();
@@ -140,6 +152,7 @@ TEST(AccessLogTest, AFullQueueDropsAndCounts) {
             c.Send("GET /live/a HTTP/1.1\r\nHost: x\r\n\r\n");
             EXPECT_EQ(c.Read().result_int(), 200);
         }
+        WaitFor([&] { return log.value()->dropped() == 3; });
     }
     log.value()->Flush();
     EXPECT_EQ(log.value()->dropped(), 3u);
