@@ -22,6 +22,7 @@
 #include "onair/server/health_routes.h"
 #include "onair/server/http/access_log.h"
 #include "onair/server/http/http_server.h"
+#include "onair/server/http/pull_through_cache.h"
 #include "onair/server/routes.h"
 #include "onair/server/rtmp/rtmp_server.h"
 
@@ -52,7 +53,9 @@ int RunNode(const Roles& roles, const RoleFlags& flags, int threads) {
     const std::string role = RoleName(roles);
     runtime::Logger log(role);
     const bool in_process = config.bus.url == "in-process";
-    if (in_process && role != "serve" && role != "manager")
+    // `onair edge --upstream`: a pull-through cache of another edge or origin, no bus.
+    const bool pull_through = roles.edge && role == "edge" && !config.edge.upstream.empty();
+    if (in_process && role != "serve" && role != "manager" && !pull_through)
         return Fail("onair " + role + " shares its broadcasts over a bus: give --bus kafka://HOST:PORT (or bus.url)");
     std::optional<runtime::Endpoint> rtmp_ep;
     if (roles.ingest) {
@@ -91,7 +94,18 @@ int RunNode(const Roles& roles, const RoleFlags& flags, int threads) {
     if (roles.ingest) hub.AddListener(&exporter);
 
     std::unique_ptr<EdgeNode> edge;
-    if (roles.edge) edge = std::make_unique<EdgeNode>(config, *bus, metrics);
+    std::unique_ptr<server::http::PullThroughCache> cache;
+    if (pull_through) {
+        server::http::PullThroughOptions o;
+        o.upstream = config.edge.upstream;
+        o.max_bytes = uint64_t{config.edge.cache_mib} << 20;
+        o.fetch_timeout = std::chrono::milliseconds(config.edge.upstream_timeout_ms);
+        auto made = server::http::PullThroughCache::Make(std::move(o), metrics);
+        if (!made.ok()) return Fail(made.error().message);
+        cache = std::move(made.value());
+    } else if (roles.edge) {
+        edge = std::make_unique<EdgeNode>(config, *bus, metrics);
+    }
     // `onair transcoder` always transcodes; `onair serve` unless told not to.
     std::unique_ptr<TranscoderNode> transcoder;
     if (role == "transcoder" || (role == "serve" && config.transcode.enabled)) {
@@ -135,6 +149,11 @@ int RunNode(const Roles& roles, const RoleFlags& flags, int threads) {
     server::http::HttpDispatcher routes;
     if (manager) manager->AddRoutes(routes);
     if (origin) origin->AddRoutes(routes);
+    if (cache) {
+        auto serve = [c = cache.get()](const server::http::HttpRequest& req) { return c->Serve(req); };
+        routes.HandleAsync("/" + config.rtmp.app, serve);
+        routes.HandleAsync("/vod", serve);
+    }
     routes.Handle("/", edge ? server::MakeRoutes(config, metrics, edge->hls()) : server::MakeHealthRoutes(metrics));
     server::http::HttpServer http(pool, config.http, counters, std::move(routes));
     if (access_log) http.AddObserver(access_log.get());
@@ -178,6 +197,7 @@ int RunNode(const Roles& roles, const RoleFlags& flags, int threads) {
               {"onair.node", config.node_id},
               {"onair.transcoding", transcoder != nullptr},
               {"onair.recording", origin != nullptr},
+              {"onair.upstream", cache ? config.edge.upstream : ""},
               {"onair.rtmp_port", rtmp ? rtmp->port() : 0},
               {"onair.http_port", http.port()}});
 

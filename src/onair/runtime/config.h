@@ -74,6 +74,11 @@ struct Config {
         uint32_t edge_idle_timeout_ms = 30000;     // an edge ends a broadcast the log is silent on this long
         std::string kafka_properties;              // more librdkafka settings: "key=value,key=value"
     } bus;
+    struct Edge {
+        std::string upstream;                      // http://HOST:PORT: a pull-through cache of that edge or origin instead of reading the bus
+        uint32_t cache_mib = 512;                  // the pull-through cache's bodies, all together (LRU beyond)
+        uint32_t upstream_timeout_ms = 5000;       // one upstream fetch, connect to last byte (then 502)
+    } edge;
     struct Transcode {
         bool enabled = true;                       // onair serve: transcode in this process
         std::string ladder;                        // JSON array of renditions (docs/TRANSCODING.md); empty: the built-in ladder

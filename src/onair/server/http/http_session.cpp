@@ -81,6 +81,14 @@ bool ExpectsContinue(const bhttp::request<bhttp::string_body>& req) {
     return req.version() >= 11 && it != req.end() && beast::iequals(it->value(), "100-continue");
 }
 
+// A handler threw: a log line and a 500.
+HttpResponse HandlerFailed(const HttpRequest& request, const std::string& what) {
+    runtime::Logger("http").Error("handler failed", {{"http.request.method", std::string(request.method)},
+                                                     {"url.path", std::string(request.path)},
+                                                     {"error.message", what}});
+    return HttpResponse::Text(500, "internal error\n");
+}
+
 HttpResponse CallHandler(const HttpHandler& handler, const HttpRequest& request) {
     std::string what = "unknown exception";
     try {
@@ -89,14 +97,22 @@ HttpResponse CallHandler(const HttpHandler& handler, const HttpRequest& request)
         what = e.what();
     } catch (...) {
     }
-    runtime::Logger("http").Error("handler failed", {{"http.request.method", std::string(request.method)},
-                                                     {"url.path", std::string(request.path)},
-                                                     {"error.message", what}});
-    return HttpResponse::Text(500, "internal error\n");
+    return HandlerFailed(request, what);
 }
 
 asio::awaitable<HttpResponse> CallOnWorker(const HttpHandler& handler, const HttpRequest& request) {
     co_return CallHandler(handler, request);
+}
+
+asio::awaitable<HttpResponse> CallAsync(const AsyncHttpHandler& handler, const HttpRequest& request) {
+    std::string what = "unknown exception";
+    try {
+        co_return co_await handler(request);
+    } catch (const std::exception& e) {
+        what = e.what();
+    } catch (...) {
+    }
+    co_return HandlerFailed(request, what);
 }
 
 // Writes `part` of `file` after its header, one bounded read at a time (each
@@ -179,13 +195,15 @@ asio::awaitable<void> ServeHttpSession(asio::ip::tcp::socket socket, const HttpS
         // inside the conditional: GCC 12 frees a temporary of it twice (seen as a crash).
         const HttpDispatcher::Route* route = env.dispatcher.Find(request.path);
         const bool on_worker = route != nullptr && route->mode == HttpDispatcher::Mode::kBlocking && env.workers;
-        HttpResponse r = route == nullptr ? HttpResponse::NotFound()
-                         : on_worker      ? HttpResponse()
-                                          : CallHandler(route->handler, request);
+        const bool async = route != nullptr && route->mode == HttpDispatcher::Mode::kAsync;
+        HttpResponse r = route == nullptr        ? HttpResponse::NotFound()
+                         : on_worker || async ? HttpResponse()
+                                              : CallHandler(route->handler, request);
         if (on_worker) {
             r = co_await asio::co_spawn(env.workers->get_executor(), CallOnWorker(route->handler, request),
                                         asio::use_awaitable);
         }
+        if (async) r = co_await CallAsync(route->async_handler, request);
 
         const bool head = request.verb == HttpMethod::kHead;
         const BodyPart part = SelectBodyPart(request, r);
