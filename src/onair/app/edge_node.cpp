@@ -58,6 +58,11 @@ base::Status EdgeNode::Start() {
 void EdgeNode::PublishStats(std::chrono::steady_clock::time_point now) {
     const server::hls::AudienceOptions defaults;
     for (const auto& a : audience_.Collect(now)) {
+        // Only the channel's current broadcast: the manager sums reports by
+        // channel, and an earlier broadcast still lingering here (its last
+        // report: zeros) must not replace this edge's count of the live one.
+        const auto current = hls_.Find(a.channel);
+        if (!current || current->broadcast_id() != a.broadcast_id) continue;
         bus_.PublishEvent(a.channel, server::hls::EdgeStatsEvent(a, config_.node_id, kStatsInterval,
                                                                  defaults.viewer_window, runtime::WallClockMs()));
     }
