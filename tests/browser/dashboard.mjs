@@ -177,6 +177,10 @@ async function run(context) {
     if (!/H\.264/.test(stats.video_codec) || !/AAC/.test(stats.audio_codec)) throw new StepError(`codecs ${stats.video_codec} / ${stats.audio_codec}`);
     if (await dash.locator('[data-testid=gop-warning]').isVisible()) throw new StepError('GOP warning shown for a 2 s GOP');
     const play = await checkPlays(dash, '[data-testid=preview] video', { seconds: 5, startupMs: s(30000) });
+    // The preview is an HLS viewer of serve's edge: its edge.stats (every 5 s) reach the stats.
+    await waitFor('the preview counted as an HLS viewer', s(15000),
+      async () => /^[1-9]\d* on 1 edge$/.test(await text(dash, '[data-stat=hls_viewers]')));
+    stats.hls_viewers = await text(dash, '[data-stat=hls_viewers]');
     await shot(dash, '3-channel-live.png');
     return { stats, play };
   });

@@ -25,6 +25,10 @@ const STATS = [
   ['gop', 'Keyframe interval', s => (s.gop_ms > 0 ? `${(s.gop_ms / 1000).toFixed(2)} s` : '–')],
   ['uptime', 'Uptime', (s, b) => fmt.duration(s.uptime_ms || b.duration_ms)],
   ['viewers', 'Viewers', s => fmt.count(s.viewers)],
+  // HLS viewers as the edges report them (edge.stats, every 5 s), and how many edges serve them.
+  ['hls_viewers', 'HLS viewers', s => (s.hls_viewers === undefined ? '–'
+    : `${fmt.count(s.hls_viewers)} on ${fmt.count(s.edges || 0)} edge${s.edges === 1 ? '' : 's'}`)],
+  ['hls_kbps', 'HLS egress', s => (s.hls_kbps === undefined ? '–' : fmt.kbps(s.hls_kbps))],
 ];
 
 function statsPanel() {

@@ -1,7 +1,9 @@
 // SPDX-License-Identifier: Apache-2.0
 #include "onair/app/node.h"
 
+#include <csignal>
 #include <iostream>
+#include <boost/asio/signal_set.hpp>
 #include <memory>
 #include <optional>
 
@@ -18,7 +20,9 @@
 #include "onair/runtime/metrics.h"
 #include "onair/server/bus/media_exporter.h"
 #include "onair/server/health_routes.h"
+#include "onair/server/http/access_log.h"
 #include "onair/server/http/http_server.h"
+#include "onair/server/http/pull_through_cache.h"
 #include "onair/server/routes.h"
 #include "onair/server/rtmp/rtmp_server.h"
 
@@ -49,7 +53,9 @@ int RunNode(const Roles& roles, const RoleFlags& flags, int threads) {
     const std::string role = RoleName(roles);
     runtime::Logger log(role);
     const bool in_process = config.bus.url == "in-process";
-    if (in_process && role != "serve" && role != "manager")
+    // `onair edge --upstream`: a pull-through cache of another edge or origin, no bus.
+    const bool pull_through = roles.edge && role == "edge" && !config.edge.upstream.empty();
+    if (in_process && role != "serve" && role != "manager" && !pull_through)
         return Fail("onair " + role + " shares its broadcasts over a bus: give --bus kafka://HOST:PORT (or bus.url)");
     std::optional<runtime::Endpoint> rtmp_ep;
     if (roles.ingest) {
@@ -88,7 +94,18 @@ int RunNode(const Roles& roles, const RoleFlags& flags, int threads) {
     if (roles.ingest) hub.AddListener(&exporter);
 
     std::unique_ptr<EdgeNode> edge;
-    if (roles.edge) edge = std::make_unique<EdgeNode>(config, *bus, metrics);
+    std::unique_ptr<server::http::PullThroughCache> cache;
+    if (pull_through) {
+        server::http::PullThroughOptions o;
+        o.upstream = config.edge.upstream;
+        o.max_bytes = uint64_t{config.edge.cache_mib} << 20;
+        o.fetch_timeout = std::chrono::milliseconds(config.edge.upstream_timeout_ms);
+        auto made = server::http::PullThroughCache::Make(std::move(o), metrics);
+        if (!made.ok()) return Fail(made.error().message);
+        cache = std::move(made.value());
+    } else if (roles.edge) {
+        edge = std::make_unique<EdgeNode>(config, *bus, metrics);
+    }
     // `onair transcoder` always transcodes; `onair serve` unless told not to.
     std::unique_ptr<TranscoderNode> transcoder;
     if (role == "transcoder" || (role == "serve" && config.transcode.enabled)) {
@@ -100,6 +117,17 @@ int RunNode(const Roles& roles, const RoleFlags& flags, int threads) {
     std::unique_ptr<OriginNode> origin;
     if (role == "origin" || (role == "serve" && config.origin.enabled))
         origin = std::make_unique<OriginNode>(config, *bus, metrics);
+
+    // The HTTP access log (http.access_log; "auto": on for `onair edge`, the
+    // tier that faces viewers). Outlives the pool: connections write to it.
+    const std::string access_target =
+        config.http.access_log == "auto" ? (role == "edge" ? "stderr" : "off") : config.http.access_log;
+    std::unique_ptr<server::http::AccessLog> access_log;
+    if (access_target != "off") {
+        auto opened = server::http::AccessLog::Open({access_target, role, config.node_id}, metrics);
+        if (!opened.ok()) return Fail(opened.error().message);
+        access_log = std::move(opened.value());
+    }
 
     // Also outlives the pool (connections' destructors report to it); its
     // requests run on the pool.
@@ -121,8 +149,28 @@ int RunNode(const Roles& roles, const RoleFlags& flags, int threads) {
     server::http::HttpDispatcher routes;
     if (manager) manager->AddRoutes(routes);
     if (origin) origin->AddRoutes(routes);
+    if (cache) {
+        auto serve = [c = cache.get()](const server::http::HttpRequest& req) { return c->Serve(req); };
+        routes.HandleAsync("/" + config.rtmp.app, serve);
+        routes.HandleAsync("/vod", serve);
+    }
     routes.Handle("/", edge ? server::MakeRoutes(config, metrics, edge->hls()) : server::MakeHealthRoutes(metrics));
     server::http::HttpServer http(pool, config.http, counters, std::move(routes));
+    if (access_log) http.AddObserver(access_log.get());
+    if (edge) http.AddObserver(&edge->audience_observer());
+    // SIGHUP reopens an access-log file (logrotate); without one it keeps its default.
+    boost::asio::signal_set hup(pool.Next());
+    std::function<void()> wait_hup = [&] {
+        hup.async_wait([&](const boost::system::error_code& ec, int) {
+            if (ec) return;
+            access_log->Reopen();
+            wait_hup();
+        });
+    };
+    if (access_log && access_target != "stderr") {
+        hup.add(SIGHUP);
+        wait_hup();
+    }
     if (rtmp) {
         if (auto st = rtmp->Listen(*rtmp_ep); !st.ok()) return Fail(st.error().message);
     }
@@ -149,6 +197,7 @@ int RunNode(const Roles& roles, const RoleFlags& flags, int threads) {
               {"onair.node", config.node_id},
               {"onair.transcoding", transcoder != nullptr},
               {"onair.recording.enabled", origin != nullptr},
+              {"onair.edge.upstream", cache ? config.edge.upstream : ""},
               {"onair.rtmp_port", rtmp ? rtmp->port() : 0},
               {"onair.http_port", http.port()}});
 

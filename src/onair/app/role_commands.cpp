@@ -55,8 +55,15 @@ void AddIngestCommand(CLI::App& root, int& exit_code) {
 }
 
 void AddEdgeCommand(CLI::App& root, int& exit_code) {
-    AddRole(root, exit_code, "edge", "Run an edge alone: broadcasts from --bus, packaged as HLS, served to viewers",
-            Roles{.edge = true}, false, false, false);
+    auto* cmd = root.add_subcommand(
+        "edge", "Run an edge alone: broadcasts from --bus, packaged as HLS, served to viewers; or, with --upstream, "
+                "a pull-through cache of another edge or origin");
+    auto options = AddRoleFlags(cmd, false, false, false);
+    cmd->add_option("--upstream", options->flags.upstream,
+                    "Serve /live and /vod from this edge or origin (http://HOST:PORT), cached in memory, "
+                    "instead of reading the bus");
+    cmd->callback(
+        [options, &exit_code] { exit_code = RunNode(Roles{.edge = true}, options->flags, options->threads); });
 }
 
 void AddTranscoderCommand(CLI::App& root, int& exit_code) {

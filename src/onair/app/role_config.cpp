@@ -21,6 +21,7 @@ base::Result<runtime::Config> LoadRoleConfig(const RoleFlags& flags) {
     if (!flags.manager_url.empty()) config.ingest.manager_url = flags.manager_url;
     if (!flags.bus_url.empty()) config.bus.url = flags.bus_url;
     if (!flags.node_id.empty()) config.node_id = flags.node_id;
+    if (!flags.upstream.empty()) config.edge.upstream = flags.upstream;
     // Flags come after the config's own checks: check again.
     if (auto st = runtime::ValidateConfig(config); !st.ok()) return st.error();
     runtime::SetLogLevel(config.log.level);

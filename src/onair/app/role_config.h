@@ -21,6 +21,7 @@ struct RoleFlags {
     std::string manager_url;  // serve, ingest: a remote manager instead of the local one
     std::string bus_url;      // "in-process" or "kafka://host:port,..."
     std::string node_id;
+    std::string upstream;     // edge: a pull-through cache of this edge or origin (http://HOST:PORT)
 };
 
 /// Config file + ONAIR_* environment, then the flags; sets up logging and

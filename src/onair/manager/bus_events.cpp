@@ -43,6 +43,15 @@ void BusEventConsumer::OnEvent(std::string_view /*key*/, std::string_view json) 
     if (type_it == event.end() || !type_it->is_string()) return;
     const std::string type = type_it->get<std::string>();
     if (IsOriginRecordingEvent(type)) return OnRecordingEvent(event);
+    if (type == "edge.stats") {
+        if (json.size() > kMaxEdgeStatsEventBytes) return Skip(type, "event too large");
+        // Memory only, no store: at once on the bus's thread, as the
+        // ingests' stats are (one map update under the manager's lock).
+        auto report = ParseEdgeStatsEvent(event);
+        if (!report.ok()) return Skip(type, report.error().message);
+        service_.EdgeStatsReported(report.value());
+        return;
+    }
     if (type != "media.gap") return;
     const auto& channel = event["channel"];
     if (!channel.is_object() || !channel.contains("name") || !channel["name"].is_string()) return;

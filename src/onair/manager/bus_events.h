@@ -25,7 +25,9 @@ private:
 /// What the manager takes from the bus: the other roles' events.
 /// `media.gap` (an edge found records missing from the log) becomes one
 /// broadcast.gap event of the live broadcast; an origin's recording.*
-/// events keep the recordings catalog (ManagerService::RecordingReported).
+/// events keep the recordings catalog (ManagerService::RecordingReported);
+/// an edge's `edge.stats` its viewers of the broadcast
+/// (ManagerService::EdgeStatsReported, on the bus's thread: memory only).
 /// Events are read on the bus's thread (at most kMaxRecordingEventBytes;
 /// malformed ones are counted, logged and skipped); the work runs through
 /// `post` (the manager's workers: it reaches the store), never on the bus's

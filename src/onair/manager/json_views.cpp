@@ -23,6 +23,11 @@ nlohmann::json StatsJson(const server::BroadcastStats& s) {
         {"gop_ms", s.gop_ms},
         {"uptime_ms", s.uptime_ms},
         {"viewers", s.viewers},
+        {"rtmp_viewers", s.rtmp_viewers},
+        {"hls_viewers", s.hls_viewers},
+        {"edges", s.edges},
+        {"hls_bytes", s.hls_bytes},
+        {"hls_kbps", s.hls_kbps},
     };
 }
 
@@ -47,6 +52,11 @@ server::BroadcastStats StatsFromJson(const nlohmann::json& j) {
     get("gop_ms", s.gop_ms);
     get("uptime_ms", s.uptime_ms);
     get("viewers", s.viewers);
+    get("rtmp_viewers", s.rtmp_viewers);
+    get("hls_viewers", s.hls_viewers);
+    get("edges", s.edges);
+    get("hls_bytes", s.hls_bytes);
+    get("hls_kbps", s.hls_kbps);
     return s;
 }
 

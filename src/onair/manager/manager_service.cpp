@@ -207,6 +207,7 @@ void ManagerService::PublishEnded(std::string_view broadcast_id, store::EndReaso
 bool ManagerService::ReportStats(const server::BroadcastStats& stats) {
     const int64_t now_ms = now_();
     bool persist = false;
+    server::BroadcastStats shown;
     {
         std::lock_guard lock(mu_);
         auto it = live_.find(stats.broadcast_id);
@@ -216,10 +217,11 @@ bool ManagerService::ReportStats(const server::BroadcastStats& stats) {
         if (now_ms - it->second.persisted_at_ms >= options_.stats_persist_interval_ms) {
             it->second.persisted_at_ms = now_ms;
             persist = true;
+            shown = *ViewLocked(it->second, now_ms).stats;
         }
     }
     if (persist) {
-        if (auto st = store_.UpdateBroadcastStats(stats.broadcast_id, StatsJson(stats).dump(), now_ms); !st.ok()) {
+        if (auto st = store_.UpdateBroadcastStats(stats.broadcast_id, StatsJson(shown).dump(), now_ms); !st.ok()) {
             log_.Warn("cannot store stats", {{"onair.broadcast_id", stats.broadcast_id},
                                              {"error.message", st.error().message}});
         }
@@ -253,11 +255,52 @@ base::Status ManagerService::DeleteChannel(std::string_view name) {
     return store_.DeleteChannel(name);
 }
 
+LiveBroadcast ManagerService::ViewLocked(const Live& l, int64_t now_ms) const {
+    LiveBroadcast out{l.broadcast, l.stats, l.last_seen_at_ms};
+    if (!out.stats) return out;
+    server::BroadcastStats& s = *out.stats;
+    s.rtmp_viewers = s.viewers;
+    s.hls_viewers = 0;
+    s.edges = 0;
+    s.hls_kbps = 0;
+    s.hls_bytes = l.hls_bytes;
+    for (const auto& [node, e] : l.edges) {
+        if (now_ms - e.received_at_ms > options_.edge_report_timeout_ms) continue;
+        s.hls_viewers += static_cast<int64_t>(e.report.viewers);
+        ++s.edges;
+        s.hls_kbps += static_cast<double>(e.report.bytes) * 8.0 / static_cast<double>(e.report.window_ms);
+    }
+    s.viewers = s.rtmp_viewers + s.hls_viewers;
+    return out;
+}
+
+bool ManagerService::EdgeStatsReported(const EdgeStatsReport& report) {
+    const int64_t now_ms = now_();
+    std::lock_guard lock(mu_);
+    for (auto& [id, l] : live_) {
+        if (l.broadcast.channel != report.channel) continue;
+        // Forget edges gone silent (bounded memory whatever the edges' churn).
+        std::erase_if(l.edges, [&](const auto& kv) {
+            return now_ms - kv.second.received_at_ms > options_.edge_report_timeout_ms;
+        });
+        auto it = l.edges.find(report.node);
+        if (it == l.edges.end()) {
+            if (l.edges.size() >= kMaxEdgesPerBroadcast) return true;
+            it = l.edges.emplace(report.node, EdgeReport{}).first;
+        }
+        it->second = EdgeReport{report, now_ms};
+        l.hls_bytes += report.bytes;
+        return true;
+    }
+    return false;
+}
+
 std::vector<LiveBroadcast> ManagerService::LiveBroadcasts() const {
     std::vector<LiveBroadcast> out;
+    const int64_t now_ms = now_();
     std::lock_guard lock(mu_);
     out.reserve(live_.size());
-    for (const auto& [id, l] : live_) out.push_back(LiveBroadcast{l.broadcast, l.stats, l.last_seen_at_ms});
+    for (const auto& [id, l] : live_) out.push_back(ViewLocked(l, now_ms));
     std::sort(out.begin(), out.end(), [](const LiveBroadcast& a, const LiveBroadcast& b) {
         return a.broadcast.started_at_ms < b.broadcast.started_at_ms;
     });
@@ -265,9 +308,10 @@ std::vector<LiveBroadcast> ManagerService::LiveBroadcasts() const {
 }
 
 std::optional<LiveBroadcast> ManagerService::LiveBroadcastOf(std::string_view channel) const {
+    const int64_t now_ms = now_();
     std::lock_guard lock(mu_);
     for (const auto& [id, l] : live_) {
-        if (l.broadcast.channel == channel) return LiveBroadcast{l.broadcast, l.stats, l.last_seen_at_ms};
+        if (l.broadcast.channel == channel) return ViewLocked(l, now_ms);
     }
     return std::nullopt;
 }

@@ -2,6 +2,7 @@
 #pragma once
 #include <cstdint>
 #include <functional>
+#include <map>
 #include <mutex>
 #include <nlohmann/json.hpp>
 #include <optional>
@@ -11,6 +12,7 @@
 #include <vector>
 
 #include "onair/base/result.h"
+#include "onair/manager/edge_stats_events.h"
 #include "onair/manager/rate_limiter.h"
 #include "onair/manager/recording_events.h"
 #include "onair/runtime/logger.h"
@@ -29,6 +31,10 @@ struct ManagerOptions {
     int64_t failed_publish_window_ms = 60000;
     /// Live stats are kept in memory and written to the store this often.
     int64_t stats_persist_interval_ms = 10000;
+    /// An edge whose edge.stats reports stop (it is gone, or has no viewer
+    /// of the broadcast left) no longer counts after this long. Edges
+    /// report every 5 s.
+    int64_t edge_report_timeout_ms = 15000;
 };
 
 /// Receives every event once it is stored. Called on the thread that caused
@@ -91,6 +97,13 @@ public:
     /// announced once as broadcast.gap, however many edges report it.
     /// Returns false if the channel is not live or the gap was announced.
     bool MediaGap(std::string_view channel, const nlohmann::json& report);
+    /// An edge's viewers and bytes of the channel's live broadcast (an
+    /// `edge.stats` event): the edge's latest report replaces its previous
+    /// one; the broadcast's stats then show the sum over the edges heard
+    /// from within edge_report_timeout_ms (BroadcastStats::hls_viewers,
+    /// edges, hls_bytes, hls_kbps; `viewers` is RTMP + HLS). Memory only.
+    /// Returns false if the channel is not live.
+    bool EdgeStatsReported(const EdgeStatsReport& report);
 
     // --- recordings (the origins' catalog; docs/EVENTS.md) ---------------------
     /// An origin's recording.* event: the recording upserted (never moved
@@ -115,12 +128,22 @@ public:
     void AddListener(EventListener* listener);
 
 private:
+    struct EdgeReport {
+        EdgeStatsReport report;
+        int64_t received_at_ms = 0;
+    };
     struct Live {
         store::Broadcast broadcast;
         std::optional<server::BroadcastStats> stats;
         int64_t last_seen_at_ms = 0;
         int64_t persisted_at_ms = 0;
+        std::map<std::string, EdgeReport, std::less<>> edges;  // by edge node (bounded: kMaxEdgesPerBroadcast)
+        uint64_t hls_bytes = 0;
     };
+    static constexpr size_t kMaxEdgesPerBroadcast = 4096;
+
+    /// `l` as the API shows it: its stats with the edges' reports folded in.
+    LiveBroadcast ViewLocked(const Live& l, int64_t now_ms) const;
 
     /// Ends `id` if live: store, memory, event. False if it was not live.
     bool End(const std::string& id, store::EndReason reason);

@@ -72,6 +72,10 @@ const std::vector<Field>& Fields() {
         U32("http.idle_timeout_ms", [](Config& c) -> uint32_t& { return c.http.idle_timeout_ms; }),
         U32("http.max_connections", [](Config& c) -> uint32_t& { return c.http.max_connections; }),
         U32("http.worker_threads", [](Config& c) -> uint32_t& { return c.http.worker_threads; }),
+        Str("http.access_log", [](Config& c) -> std::string& { return c.http.access_log; }),
+        Str("edge.upstream", [](Config& c) -> std::string& { return c.edge.upstream; }),
+        U32("edge.cache_mib", [](Config& c) -> uint32_t& { return c.edge.cache_mib; }),
+        U32("edge.upstream_timeout_ms", [](Config& c) -> uint32_t& { return c.edge.upstream_timeout_ms; }),
         U32("hls.segment_duration_ms", [](Config& c) -> uint32_t& { return c.hls.segment_duration_ms; }),
         U32("hls.window_segments", [](Config& c) -> uint32_t& { return c.hls.window_segments; }),
         Str("log.level", [](Config& c) -> std::string& { return c.log.level; }),
@@ -158,6 +162,8 @@ base::Status Validate(const Config& c) {
     if (c.ingest.hook_timeout_ms < 100 || c.ingest.hook_timeout_ms > 60000)
         return ConfigError("config: ingest.hook_timeout_ms must be 100..60000");
     if (c.node_id.empty() || c.node_id.size() > 64) return ConfigError("config: node_id must be 1..64 characters");
+    if (c.edge.cache_mib < 1) return ConfigError("config: edge.cache_mib must be at least 1");
+    if (c.edge.upstream_timeout_ms < 100) return ConfigError("config: edge.upstream_timeout_ms must be at least 100");
     if (c.http.worker_threads < 1 || c.http.worker_threads > 256)
         return ConfigError("config: http.worker_threads must be 1..256");
     if (c.bus.url != "in-process" && c.bus.url.rfind("kafka://", 0) != 0)

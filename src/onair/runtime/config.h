@@ -33,6 +33,7 @@ struct Config {
         uint32_t idle_timeout_ms = 60000;
         uint32_t max_connections = 10000;
         uint32_t worker_threads = 2;               // threads for blocking handlers (REST API, database calls)
+        std::string access_log = "auto";           // off, stderr or a file path; auto: stderr for `onair edge`, off elsewhere
     } http;
     struct Hls {
         uint32_t segment_duration_ms = 2000;       // target; segments cut at the first keyframe after it
@@ -73,6 +74,11 @@ struct Config {
         uint32_t edge_idle_timeout_ms = 30000;     // an edge ends a broadcast the log is silent on this long
         std::string kafka_properties;              // more librdkafka settings: "key=value,key=value"
     } bus;
+    struct Edge {
+        std::string upstream;                      // http://HOST:PORT: a pull-through cache of that edge or origin instead of reading the bus
+        uint32_t cache_mib = 512;                  // the pull-through cache's bodies, all together (LRU beyond)
+        uint32_t upstream_timeout_ms = 5000;       // one upstream fetch, connect to last byte (then 502)
+    } edge;
     struct Transcode {
         bool enabled = true;                       // onair serve: transcode in this process
         std::string ladder;                        // JSON array of renditions (docs/TRANSCODING.md); empty: the built-in ladder

@@ -47,7 +47,13 @@ struct BroadcastStats {
     uint64_t frames_in = 0;
     int64_t gop_ms = 0;     // the last complete keyframe interval
     int64_t uptime_ms = 0;
-    int64_t viewers = 0;    // players attached at this ingest (RTMP); edges report theirs later
+    int64_t viewers = 0;    // the ingest reports its RTMP players; the manager shows RTMP + HLS (rtmp_viewers + hls_viewers)
+    // Filled in by the manager from the edges' edge.stats reports (docs/EVENTS.md); an ingest sends none.
+    int64_t rtmp_viewers = 0;  // players attached at the ingest (RTMP)
+    int64_t hls_viewers = 0;   // the sum of the latest report of each edge heard from within 15 s
+    int64_t edges = 0;         // those edges
+    uint64_t hls_bytes = 0;    // body bytes the edges served of this broadcast, all reports summed
+    double hls_kbps = 0;       // the edges' latest reports' bytes over their windows, summed
 };
 
 /// The ingest's view of the manager: who may publish, and what became of

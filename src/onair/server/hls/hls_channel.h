@@ -43,6 +43,10 @@ public:
     const std::string& channel() const { return channel_; }
     /// What every segment file name of this broadcast starts with.
     const std::string& segment_prefix() const { return segment_prefix_; }
+    /// The broadcast (as the media records name it) this packager serves.
+    std::string_view broadcast_id() const {
+        return std::string_view(segment_prefix_).substr(0, segment_prefix_.size() - 1);
+    }
     bool ended() const;
 
     /// The renditions the multivariant playlist lists now: the source

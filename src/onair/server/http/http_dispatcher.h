@@ -1,5 +1,7 @@
 // SPDX-License-Identifier: Apache-2.0
 #pragma once
+#include <boost/asio/awaitable.hpp>
+#include <functional>
 #include <string>
 #include <string_view>
 #include <vector>
@@ -7,6 +9,11 @@
 #include "onair/server/http/http_types.h"
 
 namespace onair::server::http {
+
+/// A handler that waits for something without holding a thread: a
+/// coroutine run on the connection's IO thread (the edge's pull-through
+/// cache waiting for its upstream). It must not block either.
+using AsyncHttpHandler = std::function<boost::asio::awaitable<HttpResponse>(const HttpRequest&)>;
 
 /// Chooses a request's handler by path prefix, first registered first, and
 /// says where it runs:
@@ -16,20 +23,24 @@ namespace onair::server::http {
 ///   * blocking: on the HttpServer's worker pool (http.worker_threads) while
 ///     the connection's coroutine waits without holding its IO thread; for
 ///     handlers that call a database or anything else slow.
+///   * async: a coroutine on the connection's IO thread, co_awaited; for
+///     handlers that wait on the network (AsyncHttpHandler).
 /// A prefix matches whole path segments: "/api" matches "/api" and
 /// "/api/v1/...", not "/apis"; "/" (or "") matches every path. A path no
 /// prefix matches is a 404.
 class HttpDispatcher {
 public:
-    enum class Mode { kInline, kBlocking };
+    enum class Mode { kInline, kBlocking, kAsync };
     struct Route {
         std::string prefix;
-        HttpHandler handler;
+        HttpHandler handler;  // kInline, kBlocking
         Mode mode = Mode::kInline;
+        AsyncHttpHandler async_handler;  // kAsync
     };
 
     HttpDispatcher& Handle(std::string prefix, HttpHandler handler);
     HttpDispatcher& HandleBlocking(std::string prefix, HttpHandler handler);
+    HttpDispatcher& HandleAsync(std::string prefix, AsyncHttpHandler handler);
 
     /// The first route whose prefix matches `path`, or null.
     const Route* Find(std::string_view path) const;

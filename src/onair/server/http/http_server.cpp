@@ -19,7 +19,7 @@ HttpServer::HttpServer(runtime::IoPool& pool, const runtime::Config::Http& confi
       dispatcher_(std::move(dispatcher)),
       workers_(dispatcher_.has_blocking() ? std::make_unique<asio::thread_pool>(std::max(1u, config.worker_threads))
                                           : nullptr),
-      env_{config_, counters_, dispatcher_, workers_.get()},
+      env_{config_, counters_, dispatcher_, workers_.get(), observers_},
       acceptor_(pool.Next()) {}
 
 HttpServer::~HttpServer() {

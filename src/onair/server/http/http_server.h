@@ -35,6 +35,9 @@ public:
 
     base::Status Listen(const runtime::Endpoint& endpoint);
     uint16_t port() const;
+    /// `observer` is told of every request answered from then on (an access
+    /// log, the edge's viewer counts); it outlives the server. Call before Start.
+    void AddObserver(RequestObserver* observer) { observers_.push_back(observer); }
     void Start();
     /// Stops accepting; open connections end with their IO threads.
     void Stop();
@@ -47,6 +50,7 @@ private:
     ServerMetrics& counters_;
     const HttpDispatcher dispatcher_;
     std::unique_ptr<boost::asio::thread_pool> workers_;
+    std::vector<RequestObserver*> observers_;
     const HttpSessionEnv env_;
     boost::asio::ip::tcp::acceptor acceptor_;
 };

@@ -81,6 +81,14 @@ bool ExpectsContinue(const bhttp::request<bhttp::string_body>& req) {
     return req.version() >= 11 && it != req.end() && beast::iequals(it->value(), "100-continue");
 }
 
+// A handler threw: a log line and a 500.
+HttpResponse HandlerFailed(const HttpRequest& request, const std::string& what) {
+    runtime::Logger("http").Error("handler failed", {{"http.request.method", std::string(request.method)},
+                                                     {"url.path", std::string(request.path)},
+                                                     {"error.message", what}});
+    return HttpResponse::Text(500, "internal error\n");
+}
+
 HttpResponse CallHandler(const HttpHandler& handler, const HttpRequest& request) {
     std::string what = "unknown exception";
     try {
@@ -89,14 +97,22 @@ HttpResponse CallHandler(const HttpHandler& handler, const HttpRequest& request)
         what = e.what();
     } catch (...) {
     }
-    runtime::Logger("http").Error("handler failed", {{"http.request.method", std::string(request.method)},
-                                                     {"url.path", std::string(request.path)},
-                                                     {"error.message", what}});
-    return HttpResponse::Text(500, "internal error\n");
+    return HandlerFailed(request, what);
 }
 
 asio::awaitable<HttpResponse> CallOnWorker(const HttpHandler& handler, const HttpRequest& request) {
     co_return CallHandler(handler, request);
+}
+
+asio::awaitable<HttpResponse> CallAsync(const AsyncHttpHandler& handler, const HttpRequest& request) {
+    std::string what = "unknown exception";
+    try {
+        co_return co_await handler(request);
+    } catch (const std::exception& e) {
+        what = e.what();
+    } catch (...) {
+    }
+    co_return HandlerFailed(request, what);
 }
 
 // Writes `part` of `file` after its header, one bounded read at a time (each
@@ -162,6 +178,8 @@ asio::awaitable<void> ServeHttpSession(asio::ip::tcp::socket socket, const HttpS
         }
         const auto& req = parser.get();
         env.counters.http_requests.Inc();
+        const auto received_at = std::chrono::system_clock::now();
+        const auto started = std::chrono::steady_clock::now();
         HttpRequest request;
         request.method = View(req.method_string());
         request.verb = ParseHttpMethod(request.method);
@@ -177,13 +195,15 @@ asio::awaitable<void> ServeHttpSession(asio::ip::tcp::socket socket, const HttpS
         // inside the conditional: GCC 12 frees a temporary of it twice (seen as a crash).
         const HttpDispatcher::Route* route = env.dispatcher.Find(request.path);
         const bool on_worker = route != nullptr && route->mode == HttpDispatcher::Mode::kBlocking && env.workers;
-        HttpResponse r = route == nullptr ? HttpResponse::NotFound()
-                         : on_worker      ? HttpResponse()
-                                          : CallHandler(route->handler, request);
+        const bool async = route != nullptr && route->mode == HttpDispatcher::Mode::kAsync;
+        HttpResponse r = route == nullptr        ? HttpResponse::NotFound()
+                         : on_worker || async ? HttpResponse()
+                                              : CallHandler(route->handler, request);
         if (on_worker) {
             r = co_await asio::co_spawn(env.workers->get_executor(), CallOnWorker(route->handler, request),
                                         asio::use_awaitable);
         }
+        if (async) r = co_await CallAsync(route->async_handler, request);
 
         const bool head = request.verb == HttpMethod::kHead;
         const BodyPart part = SelectBodyPart(request, r);
@@ -210,11 +230,30 @@ asio::awaitable<void> ServeHttpSession(asio::ip::tcp::socket socket, const HttpS
         stream.expires_after(idle);  // a stalled client is dropped, and a slow handler did not use up the write's time
         auto [wec, wn] = header_only ? co_await bhttp::async_write_header(stream, sr, kTuple)
                                      : co_await bhttp::async_write(stream, sr, kTuple);
-        if (wec) break;
         uint64_t sent = wn;
-        bool streamed = true;
-        if (r.file && !head) streamed = co_await StreamFile(stream, *r.file, part, idle, sent);
+        // The body went out with the header: all of it, or (a failed write) what is past the header.
+        uint64_t body_sent = header_only ? 0 : (wec ? 0 : memory.size());
+        bool streamed = !wec;
+        if (streamed && r.file && !head) {
+            streamed = co_await StreamFile(stream, *r.file, part, idle, body_sent);
+            sent += body_sent;
+        }
         env.counters.http_bytes_sent.Inc(sent);
+        if (!env.observers.empty()) {
+            CompletedRequest done;
+            done.received_at = received_at;
+            done.duration_ns =
+                std::chrono::duration_cast<std::chrono::nanoseconds>(std::chrono::steady_clock::now() - started).count();
+            done.client_ip = client_ip;
+            done.method = request.method;
+            done.path = request.path;
+            done.query = request.query;
+            done.user_agent = request.header("User-Agent");
+            done.referrer = request.header("Referer");
+            done.status = r.status;
+            done.body_bytes = body_sent;
+            for (RequestObserver* o : env.observers) o->OnRequest(done);
+        }
         if (!streamed) break;
         if (!res.keep_alive()) break;
     }

@@ -3,9 +3,11 @@
 #include <boost/asio/awaitable.hpp>
 #include <boost/asio/ip/tcp.hpp>
 #include <boost/asio/thread_pool.hpp>
+#include <vector>
 
 #include "onair/runtime/config.h"
 #include "onair/server/http/http_dispatcher.h"
+#include "onair/server/http/request_observer.h"
 #include "onair/server/server_context.h"
 
 namespace onair::server::http {
@@ -16,6 +18,7 @@ struct HttpSessionEnv {
     ServerMetrics& counters;
     const HttpDispatcher& dispatcher;
     boost::asio::thread_pool* workers;  // null when the dispatcher has no blocking route
+    const std::vector<RequestObserver*>& observers;  // told of every request answered (access log, viewers)
 };
 
 /// One connection: requests read and answered in turn until the client

@@ -15,6 +15,7 @@
 #include <stdexcept>
 #include <string>
 #include <string_view>
+#include <vector>
 
 #include "onair/runtime/config.h"
 #include "onair/runtime/io_pool.h"
@@ -26,11 +27,13 @@ namespace onair::server::http::testing {
 /// An HttpServer on 127.0.0.1 (ephemeral port) with its own IO threads.
 class TestHttpServer {
 public:
-    explicit TestHttpServer(HttpDispatcher dispatcher, runtime::Config::Http config = {}, unsigned io_threads = 1)
+    explicit TestHttpServer(HttpDispatcher dispatcher, runtime::Config::Http config = {}, unsigned io_threads = 1,
+                            std::vector<RequestObserver*> observers = {})
         : config_(std::move(config)),
           counters_(metrics_),
           pool_(io_threads),
           server_(pool_, config_, counters_, std::move(dispatcher)) {
+        for (RequestObserver* o : observers) server_.AddObserver(o);
         if (auto st = server_.Listen({"127.0.0.1", 0}); !st.ok()) throw std::runtime_error(st.error().message);
         server_.Start();
         pool_.Run();
