@@ -42,24 +42,31 @@ s=[socket.socket() for _ in range(4)]
 print(" ".join(str(x.getsockname()[1]) for x in s))'; }
 read -r RTMP HTTP NGINX LB < <(ports)
 KEY=$("$BUILD/onair" channel create bench --data-dir "$W/data" --json | python3 -c 'import json,sys; print(json.load(sys.stdin)["stream_key"])')
-ONAIR_TRANSCODE_ENABLED=false ONAIR_ORIGIN_ENABLED=false ONAIR_LOG_LEVEL=warn taskset -c 0 "$BUILD/onair" serve --threads 1 \
+# A 60 s live window: the segment measured stays listed (and served) for
+# the whole round.
+ONAIR_HLS_WINDOW_SEGMENTS=30 ONAIR_TRANSCODE_ENABLED=false ONAIR_ORIGIN_ENABLED=false ONAIR_LOG_LEVEL=warn taskset -c 0 "$BUILD/onair" serve --threads 1 \
   --rtmp-listen 127.0.0.1:$RTMP --http-listen 127.0.0.1:$HTTP --data-dir "$W/data" >"$W/serve.out" 2>"$W/serve.log" &
 PIDS+=($!)
 for _ in $(seq 100); do curl -sf -o /dev/null http://127.0.0.1:$HTTP/healthz && break; sleep 0.1; done
 ffmpeg -nostdin -hide_banner -v error -re -stream_loop -1 -i "$SRC" -c copy -f flv "rtmp://127.0.0.1:$RTMP/live/$KEY" &
 PIDS+=($!)
-SEG=""
-for _ in $(seq 100); do
-  SEG=$(curl -sf http://127.0.0.1:$HTTP/live/bench/src/index.m3u8 | grep -v '^#' | head -1 || true)
-  [[ -n $SEG ]] && break
-  sleep 0.2
-done
-[[ -n $SEG ]] || { echo "no segment" >&2; exit 1; }
-EDGE_URL=http://127.0.0.1:$HTTP/live/bench/src/$SEG
-mkdir -p "$W/www/live/bench/src" "$W/nginx/logs"
-curl -sf -o "$W/www/live/bench/src/$SEG" "$EDGE_URL"
+# newest_segment: the last segment the edge lists, copied for nginx.
+newest_segment() {
+  SEG=""
+  for _ in $(seq 100); do
+    SEG=$(curl -sf http://127.0.0.1:$HTTP/live/bench/src/index.m3u8 | grep -v '^#' | tail -1 || true)
+    [[ -n $SEG ]] && break
+    sleep 0.2
+  done
+  [[ -n $SEG ]] || { echo "no segment" >&2; exit 1; }
+  EDGE_URL=http://127.0.0.1:$HTTP/live/bench/src/$SEG
+  mkdir -p "$W/www/live/bench/src" "$W/nginx/logs"
+  curl -sf -o "$W/www/live/bench/src/$SEG" "$EDGE_URL"
+  chmod -R a+rX "$W/www"
+}
+newest_segment
 SIZE=$(stat -c %s "$W/www/live/bench/src/$SEG")
-chmod 755 "$W" && chmod -R a+rX "$W/www"   # nginx's worker is not root
+chmod 755 "$W"   # nginx's worker is not root
 cat >"$W/nginx/nginx.conf" <<CONF
 worker_processes 1;
 daemon off;
@@ -97,6 +104,7 @@ print(rps, float(m.group(1)) * mult * 8 / 1e9, int(errs.group(1)) if errs else 0
 }
 declare -a E N L
 for r in $(seq "$RUNS"); do
+  newest_segment  # each round: a segment well inside the window, the same bytes for nginx
   E+=("$(measure "$EDGE_URL")")
   N+=("$(measure "http://127.0.0.1:$NGINX/live/bench/src/$SEG")")
   L+=("$(measure "http://127.0.0.1:$LB/live/bench/src/$SEG")")
