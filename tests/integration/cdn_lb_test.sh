@@ -17,11 +17,14 @@ source "$(dirname "$0")/lib.sh"
 
 PLAYER=$ONAIR_SOURCE_DIR/tests/browser/play_hls.mjs
 BROKER=$ONAIR_SOURCE_DIR/tests/support/kafka_broker.sh
+# The load client: this build's, or (the sanitizer build has no bench tools)
+# the release build's next to it; scripts/test.sh builds that one first.
 BENCH=$ONAIR_BUILD_DIR/tools/bench/onair-bench
+[[ -x $BENCH ]] || BENCH=$ONAIR_SOURCE_DIR/build/tools/bench/onair-bench
 NGINX=/usr/sbin/nginx
 [[ -x $NGINX ]] || fail "$NGINX missing: run scripts/setup.sh (nginx-light)"
 [[ -x /usr/bin/chromium ]] || fail "/usr/bin/chromium missing: run scripts/setup.sh"
-[[ -x $BENCH ]] || fail "$BENCH missing: build the onair-bench target"
+[[ -x $BENCH ]] || fail "onair-bench missing in $ONAIR_BUILD_DIR and $ONAIR_SOURCE_DIR/build: build the onair-bench target"
 
 TOKEN=oat_it_$(od -An -tx1 -N16 /dev/urandom | tr -d ' \n')
 export ONAIR_MANAGER_ADMIN_TOKEN=$TOKEN
