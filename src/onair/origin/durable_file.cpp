@@ -13,13 +13,13 @@ namespace onair::origin {
 
 namespace {
 
-/// Closes on scope exit.
-struct Fd {
-    int fd = -1;
-    ~Fd() {
-        if (fd >= 0) ::close(fd);
-    }
-};
+using Fd = ScopedFd;
+
+}  // namespace
+
+ScopedFd::~ScopedFd() {
+    if (fd >= 0) ::close(fd);
+}
 
 base::Status WriteAll(int fd, const uint8_t* data, size_t size, const std::filesystem::path& path) {
     while (size > 0) {
@@ -33,6 +33,8 @@ base::Status WriteAll(int fd, const uint8_t* data, size_t size, const std::files
     }
     return {};
 }
+
+namespace {
 
 base::Status SyncDirectory(const std::filesystem::path& dir) {
     Fd d{::open(dir.c_str(), O_RDONLY | O_DIRECTORY | O_CLOEXEC)};
@@ -99,28 +101,12 @@ base::Status MakeDirectoryDurably(const std::filesystem::path& dir) {
 }
 
 base::Result<std::string> ReadFileBounded(const std::filesystem::path& path, size_t max_bytes) {
-    Fd f{::open(path.c_str(), O_RDONLY | O_CLOEXEC)};
-    if (f.fd < 0) {
-        if (errno == ENOENT) return base::MakeError(base::ErrorCode::kNotFound, path.string() + ": no such file");
-        return SystemError("opening", path, errno);
-    }
-    struct stat st {};
-    if (::fstat(f.fd, &st) != 0) return SystemError("reading", path, errno);
-    if (static_cast<uint64_t>(st.st_size) > max_bytes)
+    // One byte more than allowed tells a file over the limit from one at it.
+    auto text = ReadFileHead(path, max_bytes + 1);
+    if (text.ok() && text.value().size() > max_bytes)
         return base::MakeError(base::ErrorCode::kLimitExceeded,
-                               path.string() + ": " + std::to_string(st.st_size) + " bytes, more than " +
-                                   std::to_string(max_bytes));
-    std::string out(static_cast<size_t>(st.st_size), '\0');
-    size_t got = 0;
-    while (got < out.size()) {
-        const ssize_t n = ::read(f.fd, out.data() + got, out.size() - got);
-        if (n < 0 && errno == EINTR) continue;
-        if (n < 0) return SystemError("reading", path, errno);
-        if (n == 0) break;
-        got += static_cast<size_t>(n);
-    }
-    out.resize(got);
-    return out;
+                               path.string() + ": more than " + std::to_string(max_bytes) + " bytes");
+    return text;
 }
 
 base::Result<std::string> ReadFileHead(const std::filesystem::path& path, size_t max_bytes) {
@@ -129,7 +115,11 @@ base::Result<std::string> ReadFileHead(const std::filesystem::path& path, size_t
         if (errno == ENOENT) return base::MakeError(base::ErrorCode::kNotFound, path.string() + ": no such file");
         return SystemError("opening", path, errno);
     }
-    std::string out(max_bytes, '\0');
+    // Sized by the file, not the bound: a bound of 64 MiB reads a 2 KiB
+    // file into 2 KiB.
+    struct stat st {};
+    if (::fstat(f.fd, &st) != 0) return SystemError("reading", path, errno);
+    std::string out(std::min<size_t>(max_bytes, static_cast<size_t>(st.st_size)), '\0');
     size_t got = 0;
     while (got < out.size()) {
         const ssize_t n = ::read(f.fd, out.data() + got, out.size() - got);

@@ -16,6 +16,20 @@ namespace onair::origin {
 /// kIo and say what failed, where and why in the system's words
 /// ("writing /rec/br_x/12.m4s: No space left on device (ENOSPC)").
 
+/// Closes its descriptor on scope exit.
+struct ScopedFd {
+    int fd = -1;
+    ScopedFd() = default;
+    explicit ScopedFd(int f) : fd(f) {}
+    ScopedFd(const ScopedFd&) = delete;
+    ScopedFd& operator=(const ScopedFd&) = delete;
+    ~ScopedFd();
+};
+
+/// Writes all `size` bytes to `fd` (retrying short writes and EINTR); an
+/// error names `path`.
+base::Status WriteAll(int fd, const uint8_t* data, size_t size, const std::filesystem::path& path);
+
 /// Writes `parts` one after the other to `path`: into `path.tmp`, fsync,
 /// rename over `path`, fsync of the directory.
 base::Status WriteFileDurably(const std::filesystem::path& path, std::span<const base::SharedBuffer> parts);

@@ -26,13 +26,7 @@ constexpr size_t kCopyBytes = 1 << 20;
 constexpr size_t kMoofHeadBytes = 256 * 1024;
 constexpr size_t kMaxMoofBytes = size_t{64} << 20;
 
-/// Closes on scope exit.
-struct Fd {
-    int fd = -1;
-    ~Fd() {
-        if (fd >= 0) ::close(fd);
-    }
-};
+using Fd = ScopedFd;
 
 /// The mdat payload of one fragment, where it sits in its file.
 struct Piece {
@@ -60,12 +54,7 @@ base::Status CopyPiece(int out, const std::filesystem::path& out_path, const Pie
         if (n < 0 && errno == EINTR) continue;
         if (n < 0) return SystemError("reading", piece.file, errno);
         if (n == 0) return base::MakeError(base::ErrorCode::kInvalidData, piece.file.string() + ": shorter than its mdat");
-        for (ssize_t w = 0; w < n;) {
-            const ssize_t m = ::write(out, buf.data() + w, static_cast<size_t>(n - w));
-            if (m < 0 && errno == EINTR) continue;
-            if (m < 0) return SystemError("writing", out_path, errno);
-            w += m;
-        }
+        if (auto st = WriteAll(out, buf.data(), static_cast<size_t>(n), out_path); !st.ok()) return st;
         done += static_cast<uint64_t>(n);
     }
     return {};
@@ -203,12 +192,7 @@ base::Result<MovieSummary> WriteRecordingMovie(const std::filesystem::path& dir,
             ::unlink(tmp.c_str());
             return e;
         };
-        for (size_t w = 0; w < header.size();) {
-            const ssize_t m = ::write(out.fd, header.data() + w, header.size() - w);
-            if (m < 0 && errno == EINTR) continue;
-            if (m < 0) return fail(SystemError("writing", tmp, errno));
-            w += static_cast<size_t>(m);
-        }
+        if (auto st = WriteAll(out.fd, header.data(), header.size(), tmp); !st.ok()) return fail(st.error());
         std::vector<uint8_t> buf(kCopyBytes);
         for (const auto& piece : pieces)
             if (auto st = CopyPiece(out.fd, tmp, piece, buf); !st.ok()) return fail(st.error());
