@@ -283,12 +283,11 @@ void RecorderService::Handle(Queued& item) {
             active_.erase(it);
             recording_.Set(static_cast<int64_t>(active_.size()));
         }
-        std::lock_guard lock(jobs_mu_);
-        Job& job = jobs_.emplace_back();
+        Job job;
         job.kind = Job::Kind::kDelete;
         job.id = id;
         job.reason = "api";
-        jobs_cv_.notify_one();
+        PostJob(std::move(job));
         return;
     }
     if (!ValidId(id) || deleting_.count(id)) {
@@ -385,12 +384,18 @@ void RecorderService::Finish(const std::string& id, Active& a, int64_t ended_at_
     commits_.Durable(id);
     UpdateView(id, *a.writer, true);
     recording_.Set(static_cast<int64_t>(active_.size()) - 1);
-    std::lock_guard lock(jobs_mu_);
-    Job& job = jobs_.emplace_back();
-    job.kind = Job::Kind::kFinalize;
+    Job job;
     job.id = id;
     job.header = a.writer->header();
     job.segments = a.writer->segments();
+    PostJob(std::move(job));
+}
+
+void RecorderService::PostJob(Job job) {
+    {
+        std::lock_guard lock(jobs_mu_);
+        jobs_.push_back(std::move(job));
+    }
     jobs_cv_.notify_one();
 }
 
@@ -495,26 +500,23 @@ void RecorderService::Scan() {
         std::vector<SegmentEntry> segments;
         if (auto journal = ReadFileBounded(RecordingFiles::Journal(entry.path()), kMaxJournalBytes); journal.ok())
             segments = ParseSegmentJournal(journal.value());
+        const SegmentTotals totals = TotalsOf(segments);
         RecordingView v;
         v.header = h;
         v.segments = static_cast<uint32_t>(segments.size());
-        for (size_t i = 0; i < segments.size(); ++i) {
-            v.bytes += segments[i].bytes;
-            v.duration += segments[i].duration;
-            v.discontinuities += i > 0 && segments[i].discontinuity ? 1 : 0;
-        }
-        for (uint32_t k = 1; k <= h.inits; ++k) v.bytes += std::filesystem::file_size(RecordingFiles::Init(entry.path(), k), ec);
-        v.bytes += h.mp4_bytes;
+        v.bytes = totals.bytes + RecordingFiles::InitBytes(entry.path(), h.inits) + h.mp4_bytes;
+        v.duration = totals.duration;
+        v.discontinuities = totals.discontinuities;
         {
             std::lock_guard lock(catalog_mu_);
             catalog_[id] = v;
         }
         if (h.state == RecordingState::kFinalizing) {
-            std::lock_guard lock(jobs_mu_);
-            Job& job = jobs_.emplace_back();
+            Job job;
             job.id = id;
             job.header = h;
             job.segments = std::move(segments);
+            PostJob(std::move(job));
         }
     }
     Log().Info("recordings on disk", {{"onair.recording.dir", options_.dir.string()}, {"onair.recordings", found}});

@@ -104,6 +104,7 @@ private:
     void UpdateView(const std::string& id, const RecordingWriter& writer, bool with_playlist);
     void Scan();
     void RunJob(Job& job);
+    void PostJob(Job job);
     void Retain();
     void Delete(const std::string& id, const char* reason);
 

@@ -88,6 +88,16 @@ std::optional<SegmentEntry> SegmentFromJsonLine(std::string_view line) {
     }
 }
 
+SegmentTotals TotalsOf(const std::vector<SegmentEntry>& segments) {
+    SegmentTotals t;
+    for (size_t i = 0; i < segments.size(); ++i) {
+        t.bytes += segments[i].bytes;
+        t.duration += segments[i].duration;
+        t.discontinuities += i > 0 && segments[i].discontinuity ? 1 : 0;
+    }
+    return t;
+}
+
 std::vector<SegmentEntry> ParseSegmentJournal(std::string_view text) {
     std::map<int64_t, SegmentEntry> by_number;
     size_t pos = 0;

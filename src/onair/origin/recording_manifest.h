@@ -56,6 +56,14 @@ struct SegmentEntry {
 
 std::string SegmentToJsonLine(const SegmentEntry& entry);
 std::optional<SegmentEntry> SegmentFromJsonLine(std::string_view line);
+/// What a recording's fragments add up to.
+struct SegmentTotals {
+    uint64_t bytes = 0;
+    int64_t duration = 0;  // 90 kHz
+    uint32_t discontinuities = 0;  // segments after the first that begin with one
+};
+SegmentTotals TotalsOf(const std::vector<SegmentEntry>& segments);
+
 /// The journal's entries in order; a torn or unreadable line is skipped, and
 /// a number written twice (re-written after a crash) keeps its last entry.
 std::vector<SegmentEntry> ParseSegmentJournal(std::string_view text);

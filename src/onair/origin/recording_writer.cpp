@@ -53,7 +53,7 @@ base::Result<std::unique_ptr<RecordingWriter>> RecordingWriter::Resume(std::file
     } else if (journal.error().code != base::ErrorCode::kNotFound) {
         return journal.error();
     }
-    for (const auto& s : w->segments_) w->bytes_ += s.bytes;
+    w->bytes_ = TotalsOf(w->segments_).bytes + RecordingFiles::InitBytes(w->dir_, w->header_.inits);
     auto init = ReadFileBounded(RecordingFiles::Init(w->dir_, w->header_.inits), kMaxInitBytes);
     if (!init.ok()) return init.error();
     const auto* bytes = reinterpret_cast<const uint8_t*>(init.value().data());
@@ -62,10 +62,6 @@ base::Result<std::unique_ptr<RecordingWriter>> RecordingWriter::Resume(std::file
         return base::MakeError(base::ErrorCode::kInvalidData,
                                RecordingFiles::Init(w->dir_, w->header_.inits).string() + ": " + tracks.error().message);
     w->tracks_ = tracks.value();
-    for (uint32_t k = 1; k <= w->header_.inits; ++k) {
-        std::error_code ec;
-        w->bytes_ += std::filesystem::file_size(RecordingFiles::Init(w->dir_, k), ec);
-    }
     for (const auto& t : w->tracks_) {
         auto& slot = t.config.kind == media::TrackKind::kVideo ? w->init_video_ : w->init_audio_;
         slot = t.config;
@@ -77,18 +73,6 @@ base::Result<std::unique_ptr<RecordingWriter>> RecordingWriter::Resume(std::file
         w->last_sequence_ = w->durable_sequence_;
     }
     return w;
-}
-
-int64_t RecordingWriter::duration() const {
-    int64_t d = 0;
-    for (const auto& s : segments_) d += s.duration;
-    return d;
-}
-
-uint32_t RecordingWriter::discontinuities() const {
-    uint32_t n = 0;
-    for (size_t i = 1; i < segments_.size(); ++i) n += segments_[i].discontinuity ? 1 : 0;
-    return n;
 }
 
 base::Status RecordingWriter::SetState(RecordingState state, int64_t ended_at_ms, bool interrupted,

@@ -33,6 +33,16 @@ struct RecordingFiles {
     }
     static std::filesystem::path Playlist(const std::filesystem::path& dir) { return dir / "index.m3u8"; }
     static std::filesystem::path Movie(const std::filesystem::path& dir) { return dir / "recording.mp4"; }
+    /// The bytes of init-1.mp4 .. init-<inits>.mp4.
+    static uint64_t InitBytes(const std::filesystem::path& dir, uint32_t inits) {
+        uint64_t n = 0;
+        std::error_code ec;
+        for (uint32_t k = 1; k <= inits; ++k) {
+            const auto size = std::filesystem::file_size(Init(dir, k), ec);
+            if (!ec) n += size;
+        }
+        return n;
+    }
 };
 
 /// Writes one broadcast's source records to disk as they come: a fragment
@@ -67,8 +77,8 @@ public:
     const RecordingHeader& header() const { return header_; }
     const std::vector<SegmentEntry>& segments() const { return segments_; }
     uint64_t bytes() const { return bytes_; }
-    int64_t duration() const;  // 90 kHz, of the fragments on disk
-    uint32_t discontinuities() const;
+    int64_t duration() const { return TotalsOf(segments_).duration; }  // 90 kHz, of the fragments on disk
+    uint32_t discontinuities() const { return TotalsOf(segments_).discontinuities; }
     /// Records lost before this writer (a jump in the sequence numbers).
     uint64_t gaps() const { return gaps_; }
 
