@@ -2,10 +2,10 @@
 #include "onair/origin/recorder_service.h"
 
 #include <nlohmann/json.hpp>
-#include <random>
 
 #include "onair/format/hls/date_time.h"
 #include "onair/origin/durable_file.h"
+#include "onair/server/bus/event_envelope.h"
 #include "onair/origin/recording_finalizer.h"
 #include "onair/runtime/logger.h"
 #include "onair/runtime/wall_clock.h"
@@ -26,12 +26,6 @@ constexpr size_t kMaxEventBytes = 65536;
 constexpr size_t kMaxHeaderFileBytes = 64 * 1024;
 constexpr size_t kMaxJournalBytes = size_t{64} << 20;
 
-std::string EventId() {
-    static thread_local std::mt19937_64 rng{std::random_device{}()};
-    char id[32];
-    std::snprintf(id, sizeof id, "ev_%016llx", static_cast<unsigned long long>(rng()));
-    return id;
-}
 
 nlohmann::json TimeOrNull(int64_t ms) {
     return ms > 0 ? nlohmann::json(format::hls::FormatDateTime(ms)) : nlohmann::json(nullptr);
@@ -454,19 +448,11 @@ void RecorderService::Publish(const RecordingView& v, const char* type, std::str
                            : nlohmann::json(nullptr)},
         {"error", h.error.empty() ? nlohmann::json(nullptr) : nlohmann::json(h.error)},
     };
-    nlohmann::json event = {
-        {"id", EventId()},
-        {"type", type},
-        {"at", format::hls::FormatDateTime(runtime::WallClockMs())},
-        {"version", 1},
-        {"source", "origin"},
-        {"node", options_.node_id},
-        {"channel", {{"name", h.channel}}},
-        {"recording", std::move(rec)},
-        {"retention",
-         {{"max_age_s", options_.retention_max_age_ms / 1000},
-          {"max_bytes_per_channel", options_.retention_max_bytes_per_channel}}},
-    };
+    nlohmann::json event = server::bus::EventEnvelope(type, "origin", options_.node_id, runtime::WallClockMs());
+    event["channel"] = {{"name", h.channel}};
+    event["recording"] = std::move(rec);
+    event["retention"] = {{"max_age_s", options_.retention_max_age_ms / 1000},
+                          {"max_bytes_per_channel", options_.retention_max_bytes_per_channel}};
     if (!reason.empty()) event["reason"] = reason;
     bus_.PublishEvent(h.channel, event.dump());
 }

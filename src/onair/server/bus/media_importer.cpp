@@ -1,9 +1,10 @@
 // SPDX-License-Identifier: Apache-2.0
 #include "onair/server/bus/media_importer.h"
 
+#include "onair/server/bus/event_envelope.h"
+
 #include <cstdio>
 #include <nlohmann/json.hpp>
-#include <random>
 
 #include "onair/format/hls/date_time.h"
 
@@ -160,23 +161,12 @@ void MediaImporter::ReportGap(const std::string& broadcast_id, const State& stat
                 {"onair.broadcast_id", broadcast_id},
                 {"onair.bus.first_missing", first_missing},
                 {"onair.bus.missing", missing}});
-    // docs/EVENTS.md: the envelope every event on onair.events has.
-    static thread_local std::mt19937_64 rng{std::random_device{}()};
-    char id[32];
-    std::snprintf(id, sizeof id, "ev_%016llx", static_cast<unsigned long long>(rng()));
-    nlohmann::json event = {
-        {"id", id},
-        {"type", "media.gap"},
-        {"at", format::hls::FormatDateTime(runtime::WallClockMs())},
-        {"version", 1},
-        {"source", "edge"},
-        {"node", options_.node_id},
-        {"channel", {{"name", state.channel}}},
-        {"media_broadcast_id", broadcast_id},
-        {"first_missing_sequence", first_missing},
-        {"missing_records", missing},
-        {"resumed_at", format::hls::FormatDateTime(resumed_at_ms)},
-    };
+    nlohmann::json event = EventEnvelope("media.gap", "edge", options_.node_id, runtime::WallClockMs());
+    event["channel"] = {{"name", state.channel}};
+    event["media_broadcast_id"] = broadcast_id;
+    event["first_missing_sequence"] = first_missing;
+    event["missing_records"] = missing;
+    event["resumed_at"] = format::hls::FormatDateTime(resumed_at_ms);
     bus_.PublishEvent(state.channel, event.dump());
 }
 

@@ -1,12 +1,13 @@
 // SPDX-License-Identifier: Apache-2.0
 #include "onair/server/hls/audience.h"
 
+#include "onair/server/bus/event_envelope.h"
+
 #include <bit>
 #include <cmath>
 #include <cstdio>
 #include <functional>
 #include <nlohmann/json.hpp>
-#include <random>
 
 #include "onair/format/hls/date_time.h"
 
@@ -33,25 +34,15 @@ uint64_t ClientHash(std::string_view client_ip, std::string_view user_agent) {
 
 std::string EdgeStatsEvent(const BroadcastAudience& a, std::string_view node, std::chrono::milliseconds window,
                            std::chrono::milliseconds viewer_window, int64_t now_ms) {
-    static thread_local std::mt19937_64 rng{std::random_device{}()};
-    char id[32];
-    std::snprintf(id, sizeof id, "ev_%016llx", static_cast<unsigned long long>(rng()));
-    const nlohmann::json event = {
-        {"id", id},
-        {"type", "edge.stats"},
-        {"at", format::hls::FormatDateTime(now_ms)},
-        {"version", 1},
-        {"source", "edge"},
-        {"node", node},
-        {"channel", {{"name", a.channel}}},
-        {"broadcast_id", a.broadcast_id},
-        {"viewers", a.viewers},
-        {"viewers_approximate", a.approximate},
-        {"bytes", a.bytes},
-        {"requests", a.requests},
-        {"window_ms", window.count()},
-        {"viewer_window_ms", viewer_window.count()},
-    };
+    nlohmann::json event = bus::EventEnvelope("edge.stats", "edge", node, now_ms);
+    event["channel"] = {{"name", a.channel}};
+    event["broadcast_id"] = a.broadcast_id;
+    event["viewers"] = a.viewers;
+    event["viewers_approximate"] = a.approximate;
+    event["bytes"] = a.bytes;
+    event["requests"] = a.requests;
+    event["window_ms"] = window.count();
+    event["viewer_window_ms"] = viewer_window.count();
     return event.dump();
 }
 
