@@ -18,6 +18,7 @@
 # Prints a Markdown table of medians and one JSON line.
 set -euo pipefail
 cd "$(dirname "$0")/../.."
+source scripts/bench/lib.sh
 BUILD=${BUILD:-build}
 RUNS=${RUNS:-3}
 DURATION=${DURATION:-10}
@@ -27,20 +28,8 @@ W=$(mktemp -d /tmp/onair-edge-bench.XXXXXX)
 PIDS=()
 trap 'for p in "${PIDS[@]}"; do kill "$p" 2>/dev/null || true; done; rm -rf "$W"' EXIT
 command -v wrk >/dev/null || { echo "wrk missing: apt-get install wrk (scripts/setup.sh installs it)" >&2; exit 1; }
-SRC=$CACHE/source-720p30-loop.flv
-mkdir -p "$CACHE"
-if [[ ! -s $SRC ]]; then
-  ffmpeg -nostdin -hide_banner -v error -y -f lavfi -i "testsrc2=size=1280x720:rate=30" \
-    -f lavfi -i "sine=frequency=440:sample_rate=48000" -t 16 -map 0:v -map 1:a -af atrim=end_sample=766976 \
-    -c:v libx264 -preset veryfast -profile:v high -b:v 2500k -maxrate 2500k -bufsize 2500k -g 60 -keyint_min 60 \
-    -sc_threshold 0 -bf 2 -c:a aac -b:a 128k -ac 2 -ar 48000 -f flv "$SRC.tmp"
-  mv "$SRC.tmp" "$SRC"
-fi
-ports() { python3 -c 'import socket
-s=[socket.socket() for _ in range(4)]
-[x.bind(("127.0.0.1",0)) for x in s]
-print(" ".join(str(x.getsockname()[1]) for x in s))'; }
-read -r RTMP HTTP NGINX LB < <(ports)
+bench_source_720p
+read -r RTMP HTTP NGINX LB < <(free_ports 4)
 KEY=$("$BUILD/onair" channel create bench --data-dir "$W/data" --json | python3 -c 'import json,sys; print(json.load(sys.stdin)["stream_key"])')
 # A 60 s live window: the segment measured stays listed (and served) for
 # the whole round.

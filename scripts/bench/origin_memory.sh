@@ -21,26 +21,16 @@
 # Prints the samples (media s, RSS KiB), a summary and one JSON line.
 set -euo pipefail
 cd "$(dirname "$0")/../.."
+source scripts/bench/lib.sh
 BUILD=${BUILD:-build}
 MEDIA_S=${MEDIA_S:-7200}
 READRATE=${READRATE:-20}
 CACHE=${CACHE:-/tmp/onair-bench-cache}
 PIN=${PIN:-taskset -c 0}
-SRC=$CACHE/source-720p30-loop.flv
 W=$(mktemp -d /tmp/onair-origin-bench.XXXXXX)
 trap 'kill $SERVE $PUB 2>/dev/null || true; [[ -n ${KEEP:-} ]] || rm -rf "$W"' EXIT
-mkdir -p "$CACHE"
-if [[ ! -s $SRC ]]; then
-  ffmpeg -nostdin -hide_banner -v error -y -f lavfi -i "testsrc2=size=1280x720:rate=30" \
-    -f lavfi -i "sine=frequency=440:sample_rate=48000" -t 16 -map 0:v -map 1:a -af atrim=end_sample=766976 \
-    -c:v libx264 -preset veryfast -profile:v high -b:v 2500k -maxrate 2500k -bufsize 2500k -g 60 -keyint_min 60 \
-    -sc_threshold 0 -bf 2 -c:a aac -b:a 128k -ac 2 -ar 48000 -f flv "$SRC.tmp"
-  mv "$SRC.tmp" "$SRC"
-fi
-read -r RTMP HTTP < <(python3 -c 'import socket
-s=[socket.socket() for _ in range(2)]
-[x.bind(("127.0.0.1",0)) for x in s]
-print(" ".join(str(x.getsockname()[1]) for x in s))')
+bench_source_720p
+read -r RTMP HTTP < <(free_ports 2)
 KEY=$("$BUILD/onair" channel create bench --data-dir "$W/data" --json | python3 -c 'import json,sys; print(json.load(sys.stdin)["stream_key"])')
 ONAIR_TRANSCODE_ENABLED=false $PIN "$BUILD/onair" serve --rtmp-listen 127.0.0.1:$RTMP \
   --http-listen 127.0.0.1:$HTTP --data-dir "$W/data" >"$W/serve.out" 2>"$W/serve.log" &
