@@ -21,7 +21,7 @@ origin::RecorderOptions OptionsFrom(const runtime::Config& config, const bus::Bu
     // Over Kafka the log keeps what the origin has not read yet: wait for
     // the disk rather than lose records. In-process, the publisher's
     // thread delivers: never make it wait.
-    o.block_when_full = bus.describe().rfind("kafka://", 0) == 0;
+    o.block_when_full = bus.has_log();
     return o;
 }
 

@@ -121,6 +121,11 @@ public:
     virtual std::unique_ptr<Subscription> SubscribeEvents(EventSink& sink) = 0;
 
     virtual BusStats stats() const = 0;
+    /// True when records live in a log a consumer can read again (Kafka): a
+    /// consumer that falls behind may wait and lose nothing. False when a
+    /// sink is called on the publisher's thread (in-process): it must never
+    /// wait there.
+    virtual bool has_log() const = 0;
     /// "in-process" or "kafka://host:port,...", for logs.
     virtual std::string describe() const = 0;
 };

@@ -42,6 +42,7 @@ public:
     std::unique_ptr<Subscription> SubscribeEvents(EventSink& sink) override;
     BusStats stats() const override { return metrics_.Snapshot(); }
     std::string describe() const override { return "in-process"; }
+    bool has_log() const override { return false; }
 
 private:
     class MediaSubscription;

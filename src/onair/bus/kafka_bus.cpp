@@ -719,6 +719,7 @@ public:
 
     BusStats stats() const override { return metrics_.Snapshot(); }
     std::string describe() const override { return "kafka://" + options_.brokers; }
+    bool has_log() const override { return true; }
 
 private:
     /// What a media consumer does with a message: one copy out of the
