@@ -9,6 +9,8 @@
 #include <thread>
 
 #include "onair/bus/in_process_bus.h"
+#include "onair/format/hls/date_time.h"
+#include "onair/runtime/wall_clock.h"
 #include "onair/origin/vod_routes.h"
 #include "unit/origin/origin_stream.h"
 
@@ -205,6 +207,35 @@ TEST(RecorderServiceTest, RetentionByBytesDeletesAChannelsOldestFinishedRecordin
     EXPECT_FALSE(std::filesystem::exists(rig.dir / "br_r2"));
     EXPECT_TRUE(std::filesystem::exists(rig.dir / "br_r3" / "recording.mp4"));
     EXPECT_EQ(rig.events.OfType("recording.finalized")[0]["retention"]["max_bytes_per_channel"], 150000);
+}
+
+TEST(RecorderServiceTest, RetentionByAgeDeletesRecordingsThatEndedLongerAgo) {
+    RecorderOptions o;
+    o.retention_max_age_ms = 60 * 1000;
+    o.retention_interval = std::chrono::milliseconds(50);
+    Rig rig("retention-age", o);
+    const int64_t now = runtime::WallClockMs();
+    for (const auto& [id, ended] : {std::pair{"br_old", now - 120 * 1000}, std::pair{"br_new", now}}) {
+        test::SourceStream s(id);
+        rig.Publish(s.Next(2));
+        auto end = s.End();
+        end.wallclock_ms = ended;
+        rig.bus.PublishMedia(end);
+    }
+    ASSERT_TRUE(WaitFor([&] { return rig.events.OfType("recording.deleted").size() == 1; }));
+    const auto deleted = rig.events.OfType("recording.deleted")[0];
+    EXPECT_EQ(deleted["recording"]["id"], "br_old");
+    EXPECT_EQ(deleted["reason"], "retention");
+    EXPECT_FALSE(std::filesystem::exists(rig.dir / "br_old"));
+    ASSERT_TRUE(WaitFor([&] { return rig.Finished("br_new"); }));
+    std::this_thread::sleep_for(std::chrono::milliseconds(200));  // a few more sweeps
+    EXPECT_TRUE(std::filesystem::exists(rig.dir / "br_new" / "recording.mp4"));
+    EXPECT_EQ(rig.events.OfType("recording.deleted").size(), 1u);
+    for (const auto& e : rig.events.OfType("recording.finalized")) {
+        if (e["recording"]["id"] == "br_new") {
+            EXPECT_EQ(e["recording"]["expires_at"], format::hls::FormatDateTime(now + 60 * 1000));
+        }
+    }
 }
 
 TEST(RecorderServiceTest, AnUnwritableDirectoryFailsTheRecordingWithAnEventAndAMetric) {
