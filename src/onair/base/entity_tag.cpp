@@ -1,6 +1,8 @@
 // SPDX-License-Identifier: Apache-2.0
 #include "onair/base/entity_tag.h"
 
+#include <cstdio>
+
 namespace onair::base {
 
 namespace {
@@ -62,6 +64,12 @@ bool IfRangeMatches(std::string_view if_range, std::string_view etag) {
     Tag theirs;
     if (!ParseOne(etag, mine) || !ParseOne(if_range, theirs)) return false;
     return !mine.weak && !theirs.weak && mine.opaque == theirs.opaque;
+}
+
+std::string ContentTag(std::string_view bytes) {
+    char tag[24];
+    std::snprintf(tag, sizeof tag, "\"%016llx\"", static_cast<unsigned long long>(Fnv1a64(bytes)));
+    return tag;
 }
 
 }  // namespace onair::base

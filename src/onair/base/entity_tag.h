@@ -1,5 +1,7 @@
 // SPDX-License-Identifier: Apache-2.0
 #pragma once
+#include <cstdint>
+#include <string>
 #include <string_view>
 
 namespace onair::base {
@@ -19,5 +21,16 @@ bool IfNoneMatchMatches(std::string_view if_none_match, std::string_view etag);
 /// HTTP-date never matches (we send no Last-Modified to compare with), nor
 /// does anything malformed: the whole representation is then sent.
 bool IfRangeMatches(std::string_view if_range, std::string_view etag);
+
+/// 64-bit FNV-1a of `bytes`: a cheap, stable content hash (not a MAC).
+constexpr uint64_t Fnv1a64(std::string_view bytes, uint64_t h = 0xcbf29ce484222325ull) {
+    for (unsigned char c : bytes) h = (h ^ c) * 0x100000001b3ull;
+    return h;
+}
+
+/// A strong entity-tag made from the bytes themselves (`"` + 16 hex digits
+/// of Fnv1a64 + `"`): servers that hold the same bytes send the same tag,
+/// so a cache's If-None-Match is answered by any of them.
+std::string ContentTag(std::string_view bytes);
 
 }  // namespace onair::base

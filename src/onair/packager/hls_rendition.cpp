@@ -95,6 +95,7 @@ void HlsRendition::EndOfStream() {
     if (ended_) return;
     if (open_) Complete(open_->end_dts - open_->start_dts + FrameEstimate(), /*estimated=*/true);
     ended_ = true;
+    ++version_;
 }
 
 void HlsRendition::Open(const media::Packet& packet, uint64_t sequence, bool discontinuity) {
@@ -115,6 +116,7 @@ void HlsRendition::Open(const media::Packet& packet, uint64_t sequence, bool dis
     open_ = s;
     target_seconds_ = std::max(target_seconds_, RoundedSeconds(packet.longest_segment));
     last_sequence_ = sequence;
+    ++version_;  // the target duration or (after a restart) the window
     // Frames are measured within the segment only: the last segment's
     // estimated duration must not depend on what came before it (a packager
     // that started with it would not know), nor be measured across a jump.
@@ -151,6 +153,7 @@ void HlsRendition::Complete(int64_t duration, bool estimated) {
         window_.pop_front();
     }
     TrimGrace();
+    ++version_;
 }
 
 void HlsRendition::SlideOut(CompleteSegment&& segment) { grace_.push_back(std::move(segment)); }

@@ -125,6 +125,11 @@ public:
     /// A listed or grace segment's bytes; std::nullopt otherwise.
     std::optional<base::SharedBuffer> Segment(uint64_t sequence) const;
 
+    /// Changes whenever Playlist(), PlaylistModel() or VariantModel() may
+    /// have changed (a segment opened, completed or the stream ended), so a
+    /// caller can keep the text it wrote until then.
+    uint64_t version() const { return version_; }
+
     const Stats& stats() const { return stats_; }
     int64_t target_duration_seconds() const { return target_seconds_; }
 
@@ -182,6 +187,7 @@ private:
     uint64_t own_discontinuities_ = 0;
     int64_t target_seconds_ = 1;
     bool ended_ = false;
+    uint64_t version_ = 0;
 
     // Frame duration estimates (last positive DTS step per track, in the
     // open segment).

@@ -4,7 +4,6 @@
 #include "onair/server/health_routes.h"
 
 #include <charconv>
-#include <cstdio>
 
 namespace onair::server {
 
@@ -43,20 +42,13 @@ http::HttpResponse NotFound() { return http::HttpResponse::NotFound(); }
 /// so a validator made from the bytes (playlists) or from the segment's
 /// name and size holds across every edge behind the load balancer: a
 /// player's or a cache's If-None-Match is answered 304 by any of them.
-std::string ContentTag(std::string_view bytes) {
-    uint64_t h = 1469598103934665603ull;  // FNV-1a, 64 bits
-    for (unsigned char c : bytes) h = (h ^ c) * 1099511628211ull;
-    char tag[24];
-    std::snprintf(tag, sizeof tag, "\"%016llx\"", static_cast<unsigned long long>(h));
-    return tag;
-}
-
-http::HttpResponse Playlist(std::string text, int max_age_s) {
+http::HttpResponse Playlist(const hls::HlsChannel::PlaylistRef& playlist, int max_age_s) {
+    if (!playlist) return NotFound();
     http::HttpResponse r;
     r.content_type = std::string(kPlaylistType);
     r.cache_control = "max-age=" + std::to_string(max_age_s);
-    r.etag = ContentTag(text);
-    r.body = base::SharedBuffer::Copy(std::string_view(text));
+    r.etag = playlist->etag;
+    r.body = playlist->text;  // shared: written once per playlist version
     return r;
 }
 
@@ -88,13 +80,11 @@ http::HttpHandler MakeRoutes(const runtime::Config& config, runtime::Metrics& me
         auto channel = hls.Find(parts[1]);
         if (!channel) return NotFound();
         if (n == 3 && parts[2] == "index.m3u8") {
-            auto text = channel->MultivariantPlaylist();
-            return text ? Playlist(std::move(*text), playlist_max_age) : NotFound();
+            return Playlist(channel->MultivariantPlaylistText(), playlist_max_age);
         }
         if (n != 4 || !ValidName(parts[2])) return NotFound();
         if (parts[3] == "index.m3u8") {
-            auto text = channel->MediaPlaylist(parts[2]);
-            return text ? Playlist(std::move(*text), playlist_max_age) : NotFound();
+            return Playlist(channel->MediaPlaylistText(parts[2]), playlist_max_age);
         }
         // "<broadcast id>-<sequence>.ts": a segment of an earlier broadcast
         // of this channel is a 404, never another broadcast's bytes.

@@ -88,5 +88,15 @@ TEST(EntityTag, EveryPrefixOfAMatchingValue) {
     EXPECT_TRUE(IfRangeMatches(tag, tag));
 }
 
+// FNV-1a 64 test vectors (Fowler/Noll/Vo): "" and "a", "foobar".
+TEST(EntityTag, ContentTagIsTheFnv1aOfTheBytesQuoted) {
+    static_assert(Fnv1a64("") == 0xcbf29ce484222325ull);
+    static_assert(Fnv1a64("a") == 0xaf63dc4c8601ec8cull);
+    static_assert(Fnv1a64("foobar") == 0x85944171f73967e8ull);
+    EXPECT_EQ(ContentTag("foobar"), "\"85944171f73967e8\"");
+    EXPECT_TRUE(IfNoneMatchMatches(ContentTag("x"), ContentTag("x")));
+    EXPECT_NE(ContentTag("x"), ContentTag("y"));
+}
+
 }  // namespace
 }  // namespace onair::base

@@ -3,6 +3,7 @@
 
 #include <algorithm>
 
+#include "onair/base/entity_tag.h"
 #include "onair/format/hls/multivariant_playlist.h"
 #include "onair/runtime/wall_clock.h"
 
@@ -17,6 +18,19 @@ packager::HlsRendition::Options RenditionOptions(const HlsOptions& o, const std:
     return r;
 }
 using runtime::WallClockMs;
+
+HlsChannel::PlaylistRef MakePlaylist(std::string text) {
+    auto p = std::make_shared<HlsChannel::PlaylistText>();
+    p->etag = base::ContentTag(text);
+    std::vector<uint8_t> bytes(text.begin(), text.end());
+    p->text = base::SharedBuffer::Adopt(std::move(bytes));
+    return p;
+}
+
+std::optional<std::string> Copied(const HlsChannel::PlaylistRef& p) {
+    if (!p) return std::nullopt;
+    return std::string(p->view());
+}
 }  // namespace
 
 HlsChannel::HlsChannel(std::string channel, std::string_view broadcast_id, const HlsOptions& options)
@@ -104,9 +118,12 @@ std::vector<std::string> HlsChannel::ListedRenditions() const {
     return names;
 }
 
-std::optional<std::string> HlsChannel::MultivariantPlaylist() const {
+HlsChannel::PlaylistRef HlsChannel::MultivariantPlaylistText() const {
     std::lock_guard lock(mu_);
-    if (!renditions_.at("src")->packager.has_segments()) return std::nullopt;
+    if (!renditions_.at("src")->packager.has_segments()) return nullptr;
+    uint64_t version = 0;
+    for (const auto& [name, r] : renditions_) version += r->packager.version();
+    if (multivariant_ && multivariant_version_ == version) return multivariant_;
     // Like the media playlists, a function of the listed segments: edges
     // that list the same segments serve the same text.
     std::vector<std::string> names;
@@ -117,14 +134,27 @@ std::optional<std::string> HlsChannel::MultivariantPlaylist() const {
         v.uri = names[i] + "/index.m3u8";
         playlist.variants.push_back(std::move(v));
     }
-    return format::hls::WriteMultivariantPlaylist(playlist);
+    multivariant_ = MakePlaylist(format::hls::WriteMultivariantPlaylist(playlist));
+    multivariant_version_ = version;
+    return multivariant_;
 }
 
-std::optional<std::string> HlsChannel::MediaPlaylist(std::string_view rendition) const {
+HlsChannel::PlaylistRef HlsChannel::MediaPlaylistText(std::string_view rendition) const {
     std::lock_guard lock(mu_);
     auto it = renditions_.find(rendition);
-    if (it == renditions_.end() || !it->second->packager.has_segments()) return std::nullopt;
-    return it->second->packager.Playlist();
+    if (it == renditions_.end() || !it->second->packager.has_segments()) return nullptr;
+    Rendition& r = *it->second;
+    if (!r.playlist || r.playlist_version != r.packager.version()) {
+        r.playlist = MakePlaylist(r.packager.Playlist());
+        r.playlist_version = r.packager.version();
+    }
+    return r.playlist;
+}
+
+std::optional<std::string> HlsChannel::MultivariantPlaylist() const { return Copied(MultivariantPlaylistText()); }
+
+std::optional<std::string> HlsChannel::MediaPlaylist(std::string_view rendition) const {
+    return Copied(MediaPlaylistText(rendition));
 }
 
 std::optional<base::SharedBuffer> HlsChannel::Segment(std::string_view rendition, uint64_t sequence) const {

@@ -35,7 +35,22 @@ public:
     /// A transcoded rendition's items.
     void OnRenditionItem(std::string_view rendition, const router::StreamItem& item);
 
-    /// Empty until the first segment is complete (then the stream is playable).
+    /// A playlist as served: written once per version of what it lists and
+    /// shared by every response until the next (no text and no copy per
+    /// request), with its entity-tag.
+    struct PlaylistText {
+        base::SharedBuffer text;
+        std::string etag;  // base::ContentTag of the text: the same on every edge
+        std::string_view view() const {
+            return {reinterpret_cast<const char*>(text.data()), text.size()};
+        }
+    };
+    using PlaylistRef = std::shared_ptr<const PlaylistText>;
+
+    /// Null until the first segment is complete (then the stream is playable).
+    PlaylistRef MultivariantPlaylistText() const;
+    PlaylistRef MediaPlaylistText(std::string_view rendition) const;
+    /// The same as copied text (tests, tools).
     std::optional<std::string> MultivariantPlaylist() const;
     std::optional<std::string> MediaPlaylist(std::string_view rendition) const;
     std::optional<base::SharedBuffer> Segment(std::string_view rendition, uint64_t sequence) const;
@@ -60,6 +75,8 @@ private:
         std::optional<media::CodecConfig> video;
         std::optional<media::CodecConfig> audio;
         bool ended = false;
+        PlaylistRef playlist;  // written at playlist_version
+        uint64_t playlist_version = 0;
     };
     void FeedLocked(Rendition& r, const router::StreamItem& item);
     std::vector<const Rendition*> ListedLocked(std::vector<std::string>* names) const;
@@ -70,6 +87,11 @@ private:
     mutable std::mutex mu_;
     std::map<std::string, std::unique_ptr<Rendition>, std::less<>> renditions_;  // "src" always
     bool ended_ = false;
+    // The multivariant playlist, written when the sum of the renditions'
+    // versions was multivariant_version_ (each only grows, so any change
+    // changes the sum).
+    mutable PlaylistRef multivariant_;
+    mutable uint64_t multivariant_version_ = 0;
 };
 
 }  // namespace onair::server::hls

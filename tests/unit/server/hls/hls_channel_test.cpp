@@ -8,6 +8,7 @@
 #include <string>
 #include <vector>
 
+#include "onair/base/entity_tag.h"
 #include "onair/format/hls/media_playlist_reader.h"
 #include "unit/packager/sample_broadcast.h"
 
@@ -133,6 +134,48 @@ TEST(HlsChannel, SegmentsAreDatedByTheirFirstPacketOrWhenSeenIfUndated) {
     ASSERT_NE(at, std::string::npos) << *b;
     // When the channel saw it (now), not the sample's date.
     EXPECT_EQ(b->find("2026-12-02T20:45:18"), std::string::npos) << *b;
+}
+
+// A playlist's text is written once per version and then shared by every
+// request; it is never stale: at every packet it equals what a channel fed
+// the same packets and asked only then writes.
+TEST(HlsChannel, PlaylistTextIsSharedUntilItChangesAndNeverStale) {
+    const auto broadcast = test::MakeSampleBroadcast(/*drop_audio=*/false);
+    HlsChannel a("studio", "b1", Options(broadcast));
+    Subscribe(a, broadcast, 0);
+    HlsChannel::PlaylistRef media, multivariant;
+    int shared = 0, rewritten = 0;
+    for (size_t i = 0; i < broadcast.steps.size(); ++i) {
+        Feed(a, broadcast, i);
+        const auto m = a.MediaPlaylistText("src");
+        const auto mv = a.MultivariantPlaylistText();
+        if (!m) continue;
+        ASSERT_TRUE(mv);
+        if (media && media.get() == m.get()) {
+            ++shared;
+            EXPECT_EQ(multivariant.get(), mv.get()) << i;
+        } else {
+            ++rewritten;
+        }
+        EXPECT_EQ(m->etag, base::ContentTag(m->view()));
+        media = m;
+        multivariant = mv;
+        if (i % 25 != 0) continue;
+        HlsChannel fresh("studio", "b1", Options(broadcast));
+        Subscribe(fresh, broadcast, 0);
+        for (size_t j = 0; j <= i; ++j) Feed(fresh, broadcast, j);
+        EXPECT_EQ(fresh.MediaPlaylist("src"), std::string(m->view())) << i;
+        EXPECT_EQ(fresh.MultivariantPlaylist(), std::string(mv->view())) << i;
+    }
+    // Most packets change no playlist; the text is written about twice
+    // per segment (when one opens and when it completes).
+    EXPECT_GT(shared, 10 * rewritten);
+    EXPECT_LE(rewritten, static_cast<int>(2 * broadcast.segment_starts.size()));
+    End(a);
+    const auto ended = a.MediaPlaylistText("src");
+    ASSERT_TRUE(ended);
+    EXPECT_NE(ended.get(), media.get());
+    EXPECT_NE(ended->view().find("#EXT-X-ENDLIST"), std::string_view::npos);
 }
 
 }  // namespace
