@@ -11,6 +11,8 @@
 #     most one stall of at most 2 s, and from then on the other edge answers
 #     (the first request after the kill shows the retry).
 #  4. A short load run through the load balancer (onair-bench) has no error.
+#  4b. A pull-through cache edge (--upstream, --bus) reports its viewers as
+#     edge.stats; the manager counts them.
 #  5. Every line of nginx's access log is one JSON object with the ECS fields
 #     and the right types (numbers as numbers, null for no upstream).
 source "$(dirname "$0")/lib.sh"
@@ -211,6 +213,43 @@ print("%d requests, %.1f Mbit/s" % (len(lines), b["mbps"]))
 PY
 ok "onair-bench: $POLLERS HLS pollers through the load balancer, no error: $(tail -1 "$T/bench.json")"
 
+# --- 4b. a pull-through cache edge in front of the surviving edge reports its viewers ---
+# It packages nothing; it learns the broadcast from the segment names it
+# serves and reports edge.stats over the bus like any edge.
+read -r CACHE_PORT _ < <(free_ports)
+bg cache "$ONAIR_BIN" edge --upstream "http://$OTHER" --http-listen "127.0.0.1:$CACHE_PORT" --data-dir "$T/cache-data" \
+  --bus "$BUS" --node-id cache-1
+CACHE_PID=$BG_PID
+CACHE=http://127.0.0.1:$CACHE_PORT
+wait_until "$(scaled 10)" "the cache edge's /healthz" curl -sf -o /dev/null "$CACHE/healthz"
+CACHE_VIEWER_PIDS=()
+for v in 1 2 3; do
+  bg "cache-viewer$v" bash -c "while :; do curl -s -A 'cache-viewer-$v' -o \"$T/cv$v.m3u8\" '$CACHE/live/$CH/src/index.m3u8';
+    s=\$(grep -v '^#' \"$T/cv$v.m3u8\" | tail -1); [[ -n \$s ]] && curl -s -A 'cache-viewer-$v' -o /dev/null \"$CACHE/live/$CH/src/\$s\"; sleep 1; done"
+  CACHE_VIEWER_PIDS+=("$BG_PID")
+done
+cache_reported() {
+  timeout 10 kcat -b "$BOOT" -C -t onair.events -o beginning -e -q 2>/dev/null | python3 -c '
+import json, sys
+best = 0
+for line in sys.stdin:
+    try: e = json.loads(line)
+    except ValueError: continue
+    if e.get("type") == "edge.stats" and e.get("node") == "cache-1" and e.get("channel", {}).get("name") == "'"$CH"'":
+        assert e["bytes"] > 0 and e["requests"] > 0, e
+        best = max(best, e["viewers"])
+sys.exit(0 if best >= 3 else 1)'
+}
+wait_until "$(scaled 20)" "the cache edge's edge.stats with its 3 viewers on onair.events" cache_reported
+api_hls_viewers() {
+  curl -sf --max-time 5 -H "Authorization: Bearer $TOKEN" "$MGR/api/v1/channels/$CH" |
+    python3 -c 'import json,sys; s=(json.load(sys.stdin).get("broadcast") or {}).get("stats") or {}; print(s.get("hls_viewers",-1), s.get("edges",-1))'
+}
+cache_in_api() { read -r HV EDGES < <(api_hls_viewers); (( HV >= 3 && EDGES >= 2 )); }
+wait_until "$(scaled 15)" "the manager to count the cache edge's viewers" cache_in_api
+for p in "${CACHE_VIEWER_PIDS[@]}"; do stop_pid "$p" TERM 2; done
+ok "a cache edge (--upstream the surviving edge, --bus) reported its 3 viewers as edge.stats; the API shows hls_viewers $HV from $EDGES edges"
+
 # --- 5. every access-log line, ECS fields and types ---------------------------------------
 stop_pid "$NGINX_PID" QUIT "$(scaled 5)"  # graceful: every log line written
 python3 - "$ACCESS" "$ONAIR_SOURCE_DIR/deploy/elk" <<'PY' || fail "nginx's access log"
@@ -260,6 +299,8 @@ stop_pid "$PUB_PID" TERM 5
 survivor=$((3 - DEAD))
 stop_pid "${EDGE_PIDS[$survivor]}" TERM "$(scaled 5)"
 [[ $STOP_RC -eq 0 ]] || fail "edge $survivor exited with $STOP_RC"
+stop_pid "$CACHE_PID" TERM "$(scaled 5)"
+[[ $STOP_RC -eq 0 ]] || fail "the cache edge exited with $STOP_RC"
 stop_pid "$MGR_PID" TERM "$(scaled 5)"
 [[ $STOP_RC -eq 0 ]] || fail "the manager exited with $STOP_RC"
 for f in "$T"/*.err "$T"/*.out "$ACCESS"; do assert_no_secret "$KEY" "logs" "$f"; done

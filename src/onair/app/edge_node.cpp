@@ -29,7 +29,8 @@ EdgeNode::EdgeNode(const runtime::Config& config, bus::Bus& bus, runtime::Metric
       bus_(bus),
       hls_(HlsOptionsOf(config), std::chrono::seconds(60)),
       importer_(hls_, bus, metrics, ImporterOptionsOf(config)),
-      audience_observer_(config.rtmp.app, hls_, audience_) {}
+      audience_observer_(config.rtmp.app, hls_, audience_),
+      reporter_(bus, audience_, audience_observer_, config.node_id) {}
 
 EdgeNode::~EdgeNode() { Stop(); }
 
@@ -41,34 +42,18 @@ base::Status EdgeNode::Start() {
         return base::MakeError(base::ErrorCode::kIo, "edge: cannot subscribe to " + bus_.describe());
     sweeper_ = std::thread([this] {
         std::unique_lock lock(mu_);
-        auto next_stats = std::chrono::steady_clock::now() + kStatsInterval;
         while (!cv_.wait_for(lock, std::chrono::seconds(1), [this] { return stopping_; })) {
             lock.unlock();
             importer_.Sweep();
-            if (const auto now = std::chrono::steady_clock::now(); now >= next_stats) {
-                next_stats = now + kStatsInterval;
-                PublishStats(now);
-            }
             lock.lock();
         }
     });
+    reporter_.Start();
     return {};
 }
 
-void EdgeNode::PublishStats(std::chrono::steady_clock::time_point now) {
-    const server::hls::AudienceOptions defaults;
-    for (const auto& a : audience_.Collect(now)) {
-        // Only the channel's current broadcast: the manager sums reports by
-        // channel, and an earlier broadcast still lingering here (its last
-        // report: zeros) must not replace this edge's count of the live one.
-        const auto current = hls_.Find(a.channel);
-        if (!current || current->broadcast_id() != a.broadcast_id) continue;
-        bus_.PublishEvent(a.channel, server::hls::EdgeStatsEvent(a, config_.node_id, kStatsInterval,
-                                                                 defaults.viewer_window, runtime::WallClockMs()));
-    }
-}
-
 void EdgeNode::Stop() {
+    reporter_.Stop();
     renditions_.reset();
     subscription_.reset();
     {

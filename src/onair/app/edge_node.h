@@ -10,6 +10,8 @@
 #include "onair/runtime/metrics.h"
 #include "onair/server/bus/media_importer.h"
 #include "onair/server/hls/audience.h"
+#include "onair/server/hls/audience_observer.h"
+#include "onair/server/hls/audience_reporter.h"
 #include "onair/server/hls/hls_service.h"
 
 namespace onair::app {
@@ -19,8 +21,8 @@ namespace onair::app {
 /// server::MakeRoutes to serve. At start it reads the log from
 /// `bus.lookback_ms` back (default: the HLS window), so a broadcast that is
 /// already live is served at once from its past segments. Every
-/// kStatsInterval it publishes each broadcast's viewers and bytes
-/// (`edge.stats`, docs/EVENTS.md) for the manager.
+/// AudienceReporter::kInterval it publishes each broadcast's viewers and
+/// bytes (`edge.stats`, docs/EVENTS.md) for the manager.
 class EdgeNode {
 public:
     EdgeNode(const runtime::Config& config, bus::Bus& bus, runtime::Metrics& metrics);
@@ -28,10 +30,8 @@ public:
 
     server::hls::HlsService& hls() { return hls_; }
     /// Counts the viewers of the requests it is told of (add it to the
-    /// HttpServer); reported on the bus as `edge.stats` every kStatsInterval.
+    /// HttpServer); reported on the bus as `edge.stats`.
     server::http::RequestObserver& audience_observer() { return audience_observer_; }
-
-    static constexpr std::chrono::seconds kStatsInterval{5};
 
     /// Subscribes to the bus and starts the idle sweep.
     base::Status Start();
@@ -39,14 +39,13 @@ public:
     void Stop();
 
 private:
-    void PublishStats(std::chrono::steady_clock::time_point now);
-
     const runtime::Config& config_;
     bus::Bus& bus_;
     server::hls::HlsService hls_;
     server::bus::MediaImporter importer_;
     server::hls::Audience audience_;
     server::hls::AudienceObserver audience_observer_;
+    server::hls::AudienceReporter reporter_;
     std::unique_ptr<bus::Subscription> subscription_;  // the source topic
     std::unique_ptr<bus::Subscription> renditions_;    // the transcoders' topic
     std::mutex mu_;

@@ -7,6 +7,7 @@
 #include <memory>
 #include <optional>
 
+#include "onair/app/cache_node.h"
 #include "onair/app/edge_node.h"
 #include "onair/app/manager_stack.h"
 #include "onair/app/origin_node.h"
@@ -22,7 +23,6 @@
 #include "onair/server/health_routes.h"
 #include "onair/server/http/access_log.h"
 #include "onair/server/http/http_server.h"
-#include "onair/server/http/pull_through_cache.h"
 #include "onair/server/routes.h"
 #include "onair/server/rtmp/rtmp_server.h"
 
@@ -53,7 +53,8 @@ int RunNode(const Roles& roles, const RoleFlags& flags, int threads) {
     const std::string role = RoleName(roles);
     runtime::Logger log(role);
     const bool in_process = config.bus.url == "in-process";
-    // `onair edge --upstream`: a pull-through cache of another edge or origin, no bus.
+    // `onair edge --upstream`: a pull-through cache of another edge or origin;
+    // a bus only to report its viewers.
     const bool pull_through = roles.edge && role == "edge" && !config.edge.upstream.empty();
     if (in_process && role != "serve" && role != "manager" && !pull_through)
         return Fail("onair " + role + " shares its broadcasts over a bus: give --bus kafka://HOST:PORT (or bus.url)");
@@ -94,13 +95,9 @@ int RunNode(const Roles& roles, const RoleFlags& flags, int threads) {
     if (roles.ingest) hub.AddListener(&exporter);
 
     std::unique_ptr<EdgeNode> edge;
-    std::unique_ptr<server::http::PullThroughCache> cache;
+    std::unique_ptr<CacheNode> cache;
     if (pull_through) {
-        server::http::PullThroughOptions o;
-        o.upstream = config.edge.upstream;
-        o.max_bytes = uint64_t{config.edge.cache_mib} << 20;
-        o.fetch_timeout = std::chrono::milliseconds(config.edge.upstream_timeout_ms);
-        auto made = server::http::PullThroughCache::Make(std::move(o), metrics);
+        auto made = CacheNode::Make(config, *bus, metrics);
         if (!made.ok()) return Fail(made.error().message);
         cache = std::move(made.value());
     } else if (roles.edge) {
@@ -150,7 +147,7 @@ int RunNode(const Roles& roles, const RoleFlags& flags, int threads) {
     if (manager) manager->AddRoutes(routes);
     if (origin) origin->AddRoutes(routes);
     if (cache) {
-        auto serve = [c = cache.get()](const server::http::HttpRequest& req) { return c->Serve(req); };
+        auto serve = [c = &cache->cache()](const server::http::HttpRequest& req) { return c->Serve(req); };
         routes.HandleAsync("/" + config.rtmp.app, serve);
         routes.HandleAsync("/vod", serve);
     }
@@ -158,6 +155,7 @@ int RunNode(const Roles& roles, const RoleFlags& flags, int threads) {
     server::http::HttpServer http(pool, config.http, counters, std::move(routes));
     if (access_log) http.AddObserver(access_log.get());
     if (edge) http.AddObserver(&edge->audience_observer());
+    if (cache) http.AddObserver(&cache->audience_observer());
     // SIGHUP reopens an access-log file (logrotate); without one it keeps its default.
     boost::asio::signal_set hup(pool.Next());
     std::function<void()> wait_hup = [&] {
@@ -178,6 +176,7 @@ int RunNode(const Roles& roles, const RoleFlags& flags, int threads) {
     if (edge) {
         if (auto st = edge->Start(); !st.ok()) return Fail(st.error().message);
     }
+    if (cache) cache->Start();
     if (transcoder) {
         if (auto st = transcoder->Start(); !st.ok()) return Fail(st.error().message);
     }
@@ -212,6 +211,7 @@ int RunNode(const Roles& roles, const RoleFlags& flags, int threads) {
     if (transcoder) transcoder->Stop();
     if (origin) origin->Stop();
     if (edge) edge->Stop();
+    if (cache) cache->Stop();
     return 0;
 }
 

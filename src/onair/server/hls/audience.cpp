@@ -120,20 +120,4 @@ std::vector<BroadcastAudience> Audience::Collect(Clock::time_point now) {
     return out;
 }
 
-void AudienceObserver::OnRequest(const http::CompletedRequest& r) {
-    // "/<app>/<channel>/..."
-    std::string_view path = r.path;
-    if (path.size() < app_.size() + 3 || path[0] != '/' || path.substr(1, app_.size()) != app_ ||
-        path[app_.size() + 1] != '/')
-        return;
-    path.remove_prefix(app_.size() + 2);
-    const std::string_view channel = path.substr(0, path.find('/'));
-    if (channel.empty() || channel.size() == path.size()) return;
-    auto hls = hls_.Find(channel);
-    if (!hls) return;
-    const bool viewer = r.status == 200 || r.status == 206 || r.status == 304;
-    audience_.Record(hls->channel(), hls->broadcast_id(), r.client_ip, r.user_agent, r.body_bytes, viewer,
-                     std::chrono::steady_clock::now());
-}
-
 }  // namespace onair::server::hls

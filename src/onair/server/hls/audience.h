@@ -10,8 +10,6 @@
 #include <unordered_map>
 #include <vector>
 
-#include "onair/server/hls/hls_service.h"
-#include "onair/server/http/request_observer.h"
 
 namespace onair::server::hls {
 
@@ -83,22 +81,6 @@ private:
     const AudienceOptions options_;
     std::mutex mu_;
     std::map<std::string, Tracked, std::less<>> broadcasts_;  // by broadcast id
-};
-
-/// The edge's RequestObserver: a request under `/<app>/<channel>/` of a
-/// broadcast the HlsService serves is recorded in the Audience for that
-/// broadcast; anything else (health, unknown channels, 404s of an unknown
-/// name) is not, so unknown names cost nothing lasting.
-class AudienceObserver final : public http::RequestObserver {
-public:
-    AudienceObserver(std::string app, HlsService& hls, Audience& audience)
-        : app_(std::move(app)), hls_(hls), audience_(audience) {}
-    void OnRequest(const http::CompletedRequest& request) override;
-
-private:
-    const std::string app_;
-    HlsService& hls_;
-    Audience& audience_;
 };
 
 }  // namespace onair::server::hls
