@@ -139,7 +139,11 @@ std::string WriteMediaPlaylist(const MediaPlaylist& playlist) {
 }
 
 int RequiredVersion(const MediaPlaylist& playlist) {
-    int v = 3;
+    // Decimal EXTINF needs 3 (the writer writes whole seconds below it);
+    // whole milliseconds of whole seconds need nothing.
+    int v = 1;
+    auto fractional = [](const MediaSegment& s) { return TicksToRoundedMs(s.duration) % 1000 != 0; };
+    if (std::any_of(playlist.segments.begin(), playlist.segments.end(), fractional)) v = 3;
     auto has_map = [](const MediaSegment& s) { return !s.map_uri.empty(); };
     if (std::any_of(playlist.segments.begin(), playlist.segments.end(), has_map) ||
         (playlist.open_segment && has_map(*playlist.open_segment)))

@@ -164,7 +164,8 @@ std::string WriteMediaPlaylist(const MediaPlaylist& playlist);
 
 /// The lowest EXT-X-VERSION the content needs (section 8): 6 with EXT-X-MAP,
 /// 9 with EXT-X-SKIP, 10 with an EXT-X-SKIP that skips date ranges
-/// (RECENTLY-REMOVED-DATERANGES), else 3 (the writer's decimal EXTINF).
+/// (RECENTLY-REMOVED-DATERANGES), else 3 when an EXTINF is not whole
+/// seconds (decimal EXTINF, 4.4.4.1), else 1.
 /// EXT-X-PART, PART-INF, SERVER-CONTROL, PRELOAD-HINT and RENDITION-REPORT
 /// have no version requirement: older clients ignore them.
 int RequiredVersion(const MediaPlaylist& playlist);

@@ -111,6 +111,10 @@ TEST(LlHlsPlaylist, DeltaSkipsWhatEndsAtLeastTheSkipBoundaryBeforeTheEnd) {
 
 TEST(LlHlsPlaylist, RequiredVersion) {
     MediaPlaylist p;
+    p.segments = {MediaSegment{}};
+    p.segments[0].duration = 2 * 90000;
+    EXPECT_EQ(RequiredVersion(p), 1);
+    p.segments[0].duration += 90;  // 2.001 s
     EXPECT_EQ(RequiredVersion(p), 3);
     p.open_segment = MediaSegment();
     p.open_segment->map_uri = "i.mp4";
