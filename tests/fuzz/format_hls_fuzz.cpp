@@ -1,7 +1,9 @@
 // SPDX-License-Identifier: Apache-2.0
 // Parses arbitrary bytes as a media playlist; whatever parses must write
 // out, parse again, and write out the same text (the writer normalises
-// once: EXTINF to milliseconds, dates to UTC).
+// once: EXTINF to milliseconds, dates to UTC). The LL-HLS tags (parts,
+// the open segment, preload hints, rendition reports, EXT-X-SKIP) come back
+// exactly: their durations are written to the tick.
 #include <cstddef>
 #include <cstdint>
 #include <cstdlib>
@@ -26,6 +28,12 @@ extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
     auto second = ReadMediaPlaylist(written, relaxed);
     if (!second.ok()) std::abort();
     if (second->segments.size() != first->segments.size()) std::abort();
+    for (size_t i = 0; i < first->segments.size(); ++i)
+        if (second->segments[i].parts != first->segments[i].parts) std::abort();
+    if (second->open_segment != first->open_segment || second->preload_hints != first->preload_hints ||
+        second->rendition_reports != first->rendition_reports || second->skipped_segments != first->skipped_segments ||
+        second->server_control != first->server_control || second->part_target != first->part_target)
+        std::abort();
     if (WriteMediaPlaylist(*second) != written) std::abort();
     return 0;
 }

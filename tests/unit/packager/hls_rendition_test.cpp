@@ -9,6 +9,7 @@
 #include <vector>
 
 #include "onair/format/hls/media_playlist_reader.h"
+#include "onair/format/hls/playlist_checker.h"
 
 namespace onair::packager {
 namespace {
@@ -453,6 +454,28 @@ TEST_F(HlsRenditionTest, AudioOnlyEndOfStreamUsesTheAudioFrameDuration) {
     r_->EndOfStream();
     // One frame and no step seen: 1024 samples at 48 kHz.
     EXPECT_EQ(r_->PlaylistModel().segments.at(0).duration, 1920);
+}
+
+// Every playlist of a sliding window with a discontinuity passes the
+// format layer's checker, alone and against the one before it.
+TEST_F(HlsRenditionTest, PlaylistsPassTheChecker) {
+    Make(/*window=*/3);
+    std::optional<std::string> previous;
+    format::hls::CheckOptions options;
+    options.keyframe_segments = true;
+    for (int n = 0; n < 8; ++n) {
+        Segment(n + 100, n * 2 * kSecond, 50, n == 3 || n == 5);
+        const std::string text = r_->Playlist();
+        const std::string_view prev = previous ? std::string_view(*previous) : std::string_view();
+        const auto v = format::hls::CheckMediaPlaylistText(text, previous ? &prev : nullptr, options);
+        for (const auto& x : v) ADD_FAILURE() << "segment " << n << ": " << x.code << ": " << x.message << "\n" << text;
+        previous = text;
+    }
+    // The window slid past both discontinuities.
+    const auto last = format::hls::ReadMediaPlaylist(*previous);
+    ASSERT_TRUE(last.ok());
+    EXPECT_GE(last->media_sequence, 104u);
+    EXPECT_GE(last->discontinuity_sequence, 1u);
 }
 
 TEST_F(HlsRenditionTest, PlaylistParsesBack) {

@@ -13,19 +13,31 @@ namespace onair::format::hls {
 struct MediaPlaylistLimits {
     size_t max_bytes = 1u << 20;
     size_t max_segments = 10000;
-    size_t max_uri_bytes = 4096;
+    size_t max_uri_bytes = 4096;  // a URI line or a quoted URI attribute
+    size_t max_parts_per_segment = 1000;  // EXT-X-PART tags of one segment
+    size_t max_parts = 20000;             // EXT-X-PART tags in all
+    size_t max_preload_hints = 8;
+    size_t max_rendition_reports = 64;
 };
 
-/// Parses a media playlist (RFC 8216 4.3.3 / 4.3.2, the tags
-/// MediaPlaylist models).
+/// Parses a media playlist (draft-pantos-hls-rfc8216bis 4.4.3 to 4.4.5, the
+/// tags MediaPlaylist models), full or a Playlist Delta Update.
 ///
 ///  - The first line must be #EXTM3U; lines end in LF or CRLF; a byte order
 ///    mark is rejected (4.1).
 ///  - EXT-X-TARGETDURATION is required; the playlist tags may appear once.
 ///  - EXTINF takes a decimal integer or decimal floating point (rounded to
 ///    the 90 kHz clock), with or without the title after the comma.
-///  - EXT-X-DISCONTINUITY and EXT-X-PROGRAM-DATE-TIME apply to the next URI.
-///    URI lines may not hold control characters or '"'.
+///  - EXT-X-DISCONTINUITY, EXT-X-MAP, EXT-X-PROGRAM-DATE-TIME and EXT-X-PART
+///    apply to the next URI; when no URI follows, they make the open
+///    segment. URI lines and quoted URIs may not hold control characters
+///    or '"'.
+///  - Attribute lists (4.2) must be well formed: a repeated attribute, a
+///    missing required one (URI, DURATION, PART-TARGET, SKIPPED-SEGMENTS,
+///    TYPE), a malformed number or a YES-only attribute with another value
+///    is kInvalidData; unknown attributes are ignored. EXT-X-SKIP must come
+///    before the first segment; EXT-X-SERVER-CONTROL, EXT-X-PART-INF and
+///    EXT-X-SKIP may appear once.
 ///  - Unknown tags and comments are ignored, as clients must (6.3.1);
 ///    variant tags (EXT-X-STREAM-INF, EXT-X-MEDIA...) mean the text is a
 ///    multivariant playlist: kInvalidData.
