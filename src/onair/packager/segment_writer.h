@@ -38,9 +38,10 @@ namespace onair::packager {
 /// Where parts are cut changes the bytes (fMP4: the fragmentation; TS: the
 /// audio PES bundling), so for packagers to agree the cut points must be
 /// deterministic, a function of the packets: a part ends right before the
-/// first packet whose DTS >= the part's start + the part target, the first
-/// part starting at the segment's first DTS. Without FinishPart() a segment
-/// is one part (one fragment).
+/// first packet whose DTS >= the part's start + the part target; the first
+/// part starts at the segment's first DTS, each next one at the DTS of the
+/// packet that ended the previous. Without FinishPart() a segment is one
+/// part (one fragment).
 class SegmentWriter {
 public:
     virtual ~SegmentWriter() = default;

@@ -14,7 +14,8 @@ namespace onair::packager {
 /// and the PCR restart, behind a discontinuity_indicator), so consecutive
 /// segments still concatenate into one stream that readers accept.
 /// Parts (FinishPart) are the TS packets since the previous part, the
-/// pending audio PES written first, so a part never holds half a PES.
+/// pending audio PES written first, so a part never holds half a PES (a
+/// first part cut before any packet is the PAT and PMT alone).
 class TsSegmentWriter final : public SegmentWriter {
 public:
     explicit TsSegmentWriter(const format::mpegts::MuxerOptions& options = {});
