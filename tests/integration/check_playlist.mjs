@@ -1,14 +1,16 @@
 #!/usr/bin/env node
 // Checks an HLS playlist (RFC 8216) and prints one JSON line; exit 1 on problems.
 //   node check_playlist.mjs multivariant FILE
-//   node check_playlist.mjs media FILE [--window N] [--prev-seq N] [--prev-first-uri U]
+//   node check_playlist.mjs media FILE [--window N] [--prev-seq N] [--prev-first-uri U] [--ext m4s]
 // media: #EXTM3U first, one TARGETDURATION / MEDIA-SEQUENCE, every EXTINF
 // rounded <= TARGETDURATION, PROGRAM-DATE-TIME present, every segment has
 // EXTINF + URI, URIs "<broadcast id>-<n>.ts" numbered media-sequence + index, one
 // broadcast id per playlist, no ENDLIST
 // (live), at most --window segments, and the media sequence never goes back
 // (--prev-seq). Discontinuities are counted (EXT-X-DISCONTINUITY and
-// DISCONTINUITY-SEQUENCE reported).
+// DISCONTINUITY-SEQUENCE reported). --ext m4s (fMP4): URIs "<id>-<n>.m4s",
+// version >= 6, and an EXT-X-MAP:URI="<id>-init-<16 hex>.mp4" before the
+// first segment (maps reported).
 import fs from 'node:fs';
 
 const [kind, file, ...rest] = process.argv.slice(2);
@@ -65,6 +67,10 @@ if (kind === 'multivariant') {
       if (!m) problems.push(`bad EXTINF at line ${i + 1}: ${l}`);
       if (cur.duration !== undefined) problems.push(`two EXTINF without URI at line ${i + 1}`);
       cur.duration = m ? Number(m[1]) : NaN;
+    } else if (l.startsWith('#EXT-X-MAP:')) {
+      const m = /^#EXT-X-MAP:URI="([^"]+)"$/.exec(l);
+      if (!m) problems.push(`bad EXT-X-MAP at line ${i + 1}: ${l}`);
+      else cur.map = m[1];
     } else if (l === '#EXT-X-DISCONTINUITY') {
       cur.discontinuity = true;
     } else if (l.startsWith('#EXT-X-PROGRAM-DATE-TIME:')) {
@@ -85,12 +91,23 @@ if (kind === 'multivariant') {
   if (pdt === 0) problems.push('no EXT-X-PROGRAM-DATE-TIME');
   else if (segments.length && segments[0].pdt === undefined) problems.push('first segment has no PROGRAM-DATE-TIME');
   const td = Number(target);
+  const ext = opt.ext || 'ts';
+  const maps = segments.filter(s => s.map).map(s => s.map);
+  if (ext === 'm4s') {
+    if (!(Number(version) >= 6)) problems.push(`EXT-X-MAP needs EXT-X-VERSION 6 or more, not ${version}`);
+    if (segments.length && !segments[0].map) problems.push('no EXT-X-MAP before the first segment');
+    for (const m of maps)
+      if (!/^[0-9a-f]+-[0-9a-f]+-init-[0-9a-f]{16}\.mp4$/.test(m)) problems.push(`EXT-X-MAP URI ${m} is not <broadcast id>-init-<id>.mp4`);
+  } else if (maps.length) {
+    problems.push('EXT-X-MAP in an MPEG-TS playlist');
+  }
+  out.maps = maps;
   let firstId;
   segments.forEach((s, i) => {
     if (Math.round(s.duration) > td) problems.push(`segment ${s.uri}: EXTINF ${s.duration} rounds above TARGETDURATION ${td}`);
     if (!(s.duration > 0)) problems.push(`segment ${s.uri}: EXTINF ${s.duration} is not positive`);
-    const m = /^([0-9a-f]+-[0-9a-f]+)-(\d+)\.ts$/.exec(s.uri);
-    if (!m) problems.push(`segment URI ${s.uri} is not <broadcast id>-<n>.ts`);
+    const m = new RegExp(`^([0-9a-f]+-[0-9a-f]+)-(\\d+)\\.${ext}$`).exec(s.uri);
+    if (!m) problems.push(`segment URI ${s.uri} is not <broadcast id>-<n>.${ext}`);
     else if (+m[2] !== seq + i) problems.push(`segment ${i} is ${s.uri}, expected ${seq + i} (media sequence ${seq})`);
     else if (firstId === undefined) firstId = m[1];
     else if (m[1] !== firstId) problems.push(`segment ${s.uri} has another broadcast id than ${firstId}`);

@@ -12,6 +12,8 @@ server::hls::HlsOptions HlsOptionsOf(const runtime::Config& c) {
     server::hls::HlsOptions o;
     o.segment_target_ticks = c.hls.segment_duration_ms * 90;
     o.window_segments = c.hls.window_segments;
+    o.container = c.hls.container == "fmp4" ? packager::HlsRendition::Container::kFmp4
+                                            : packager::HlsRendition::Container::kMpegTs;
     return o;
 }
 

@@ -3,8 +3,11 @@
 
 #include <algorithm>
 #include <cmath>
+#include <cstdio>
 
+#include "onair/base/entity_tag.h"
 #include "onair/format/hls/playlist_text.h"
+#include "onair/packager/fmp4_segment_writer.h"
 #include "onair/packager/ts_segment_writer.h"
 
 namespace onair::packager {
@@ -26,10 +29,14 @@ uint64_t BitsPerSecond(uint64_t bytes, int64_t ticks) {
 constexpr int64_t kDefaultVideoFrame = media::kTimescale / 30;
 constexpr int64_t kDefaultAudioFrame = 1024 * media::kTimescale / 44100;
 
+std::unique_ptr<SegmentWriter> WriterFor(const HlsRendition::Options& options) {
+    if (options.container == HlsRendition::Container::kFmp4) return std::make_unique<Fmp4SegmentWriter>();
+    return std::make_unique<TsSegmentWriter>(options.ts);
+}
+
 }  // namespace
 
-HlsRendition::HlsRendition(const Options& options)
-    : HlsRendition(options, std::make_unique<TsSegmentWriter>(options.ts)) {}
+HlsRendition::HlsRendition(const Options& options) : HlsRendition(options, WriterFor(options)) {}
 
 HlsRendition::HlsRendition(const Options& options, std::unique_ptr<SegmentWriter> writer)
     : options_(options), writer_(std::move(writer)), target_seconds_(CeilSeconds(options.target_duration)) {}
@@ -128,7 +135,9 @@ void HlsRendition::Open(const media::Packet& packet, uint64_t sequence, bool dis
 
 void HlsRendition::ConfigureWriter() {
     if (!writer_->Configure(video_, audio_).ok()) ++stats_.config_errors;
-    tracks_ = std::make_shared<const Tracks>(Tracks{video_, audio_});
+    Tracks tracks{video_, audio_, writer_->InitSegment(), {}};
+    if (tracks.init) tracks.init_id = InitSegmentId(*tracks.init);
+    tracks_ = std::make_shared<const Tracks>(std::move(tracks));
     if (open_) open_->tracks = tracks_;
 }
 
@@ -232,15 +241,40 @@ format::hls::MediaPlaylist HlsRendition::PlaylistModel() const {
     p.ended = ended_;
     const std::string ext(writer_->extension());
     p.segments.reserve(window_.size());
+    const std::string* map = nullptr;  // the init id of the previous segment
     for (const auto& s : window_) {
         format::hls::MediaSegment m;
         m.duration = s.duration;
         m.uri = options_.uri_prefix + std::to_string(s.sequence) + "." + ext;
+        if (s.tracks && !s.tracks->init_id.empty() && (map == nullptr || *map != s.tracks->init_id)) {
+            m.map_uri = options_.uri_prefix + "init-" + s.tracks->init_id + ".mp4";
+            map = &s.tracks->init_id;
+        }
         m.discontinuity = s.discontinuity;
         if (s.wallclock_ms != 0) m.program_date_time_ms = s.wallclock_ms;
         p.segments.push_back(std::move(m));
     }
+    // RFC 8216 section 7: EXT-X-MAP in a playlist without
+    // EXT-X-I-FRAMES-ONLY needs version 6 or greater.
+    if (map != nullptr) p.version = 6;
     return p;
+}
+
+std::string HlsRendition::InitSegmentId(const base::SharedBuffer& init) {
+    char id[17];
+    std::snprintf(id, sizeof id, "%016llx", static_cast<unsigned long long>(base::Fnv1a64(init.view())));
+    return id;
+}
+
+std::optional<base::SharedBuffer> HlsRendition::InitSegment(std::string_view id) const {
+    auto match = [&](const std::shared_ptr<const Tracks>& t) { return t && t->init && t->init_id == id; };
+    if (open_ && match(open_->tracks)) return *open_->tracks->init;
+    for (const auto* list : {&window_, &grace_}) {
+        for (const auto& s : *list) {
+            if (match(s.tracks)) return *s.tracks->init;
+        }
+    }
+    return std::nullopt;
 }
 
 std::string HlsRendition::Playlist() const { return format::hls::WriteMediaPlaylist(PlaylistModel()); }

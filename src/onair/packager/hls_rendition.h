@@ -6,6 +6,7 @@
 #include <memory>
 #include <optional>
 #include <string>
+#include <string_view>
 
 #include "onair/base/shared_buffer.h"
 #include "onair/format/hls/media_playlist.h"
@@ -18,8 +19,8 @@ namespace onair::packager {
 
 /// One live HLS rendition in memory: segments cut where the packets say
 /// (media::Packet::segment_start, stamped upstream by Segmenter), muxed by a
-/// SegmentWriter (MPEG-TS today), kept in a sliding window and listed in a
-/// media playlist.
+/// SegmentWriter (MPEG-TS, or fMP4/CMAF: Options::container), kept in a
+/// sliding window and listed in a media playlist.
 ///
 ///  - A packet with segment_start >= 0 completes the open segment (its
 ///    duration is this packet's DTS minus the open segment's first DTS) and
@@ -63,11 +64,23 @@ namespace onair::packager {
 ///    segment start carries the longest earlier segment
 ///    (media::Packet::longest_segment), so a rendition that started late
 ///    agrees with one that saw the long segment.
+///  - fMP4: segments "<sequence>.m4s" and the playlist at version 6
+///    (RFC 8216 section 7: EXT-X-MAP in a playlist without
+///    EXT-X-I-FRAMES-ONLY needs version 6 or greater), with
+///    EXT-X-MAP:URI="<prefix>init-<id>.mp4" before the first listed segment
+///    and again before any segment whose init segment differs from the
+///    previous one's. <id> is InitSegmentId() of the init's bytes, so every
+///    packager names the same init the same; a codec change (any new
+///    config: the avcC is in the init) applies at the next segment start,
+///    with a new init and a new id. InitSegment() serves the inits the
+///    listed, grace and open segments need.
 ///
 /// Not thread-safe: the caller (server::hls::HlsChannel) holds a lock.
 class HlsRendition {
 public:
+    enum class Container : uint8_t { kMpegTs, kFmp4 };
     struct Options {
+        Container container = Container::kMpegTs;
         size_t window_segments = 6;                       // at least 1
         int64_t target_duration = 2 * media::kTimescale;  // 90 kHz
         size_t grace_segments = 2;
@@ -89,7 +102,7 @@ public:
         uint64_t sequence_gaps = 0;         // window restarts
     };
 
-    /// MPEG-TS segments.
+    /// Segments of options.container.
     explicit HlsRendition(const Options& options);
     /// Segments from `writer` (another container; tests).
     HlsRendition(const Options& options, std::unique_ptr<SegmentWriter> writer);
@@ -124,6 +137,12 @@ public:
     format::hls::MediaPlaylist PlaylistModel() const;
     /// A listed or grace segment's bytes; std::nullopt otherwise.
     std::optional<base::SharedBuffer> Segment(uint64_t sequence) const;
+    /// The init segment named `id` (see InitSegmentId) if a listed, grace or
+    /// open segment needs it; std::nullopt otherwise (and always for TS).
+    std::optional<base::SharedBuffer> InitSegment(std::string_view id) const;
+    /// An init segment's name in URIs: 16 hex digits of the 64-bit FNV-1a
+    /// of its bytes.
+    static std::string InitSegmentId(const base::SharedBuffer& init);
 
     /// Changes whenever Playlist(), PlaylistModel() or VariantModel() may
     /// have changed (a segment opened, completed or the stream ended), so a
@@ -134,10 +153,12 @@ public:
     int64_t target_duration_seconds() const { return target_seconds_; }
 
 private:
-    /// The configs a segment was written with.
+    /// The configs a segment was written with, and its init segment (fMP4).
     struct Tracks {
         std::optional<media::CodecConfig> video;
         std::optional<media::CodecConfig> audio;
+        std::optional<base::SharedBuffer> init;
+        std::string init_id;  // InitSegmentId(*init); empty without one
     };
     struct CompleteSegment {
         uint64_t sequence = 0;

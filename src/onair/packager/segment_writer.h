@@ -13,13 +13,35 @@ namespace onair::packager {
 
 /// Turns the packets of one segment into the bytes of one media segment,
 /// whatever the container: HlsRendition cuts, numbers, windows and lists
-/// segments; a SegmentWriter only knows the container. Today MPEG-TS
-/// (TsSegmentWriter); an fMP4/CMAF writer (with an init segment for
-/// EXT-X-MAP) and LL-HLS partial segments (a FinishPart() returning the
-/// bytes so far) fit behind the same calls.
+/// segments; a SegmentWriter only knows the container: MPEG-TS
+/// (TsSegmentWriter) or fMP4/CMAF (Fmp4SegmentWriter, with an init segment
+/// for EXT-X-MAP).
 ///
 /// Call order: Configure() whenever the tracks change (between segments),
-/// then for each segment Begin(), Write() per packet, Finish().
+/// then for each segment Begin(), Write() per packet, optionally
+/// FinishPart() between packets (LL-HLS partial segments), Finish().
+///
+/// Parts: FinishPart() closes a partial segment of the open segment and
+/// returns the bytes written since the previous part (fMP4: one moof +
+/// mdat; MPEG-TS: the TS packets, the first part with the PAT and PMT).
+/// Finish() closes what is left as a last part and returns the whole
+/// segment, which is exactly its parts' bytes concatenated: every part is
+/// a byte range of its segment (EXT-X-PART may list it with BYTERANGE, and
+/// a player that fetched the parts has the segment). A packager that lists
+/// parts calls FinishPart() before Finish() to have the last part's bytes
+/// too (Finish() then adds nothing). Each part is a copy of the range of
+/// the segment buffer it ends: the segment must be one contiguous buffer
+/// (served whole, with Range requests) while parts are handed out before
+/// it is complete, so one extra copy of the media (a memcpy per byte,
+/// small next to the network) buys contiguous segments.
+///
+/// Where parts are cut changes the bytes (fMP4: the fragmentation; TS: the
+/// audio PES bundling), so for packagers to agree the cut points must be
+/// deterministic, a function of the packets: a part ends right before the
+/// first packet whose DTS >= the part's start + the part target; the first
+/// part starts at the segment's first DTS, each next one at the DTS of the
+/// packet that ended the previous. Without FinishPart() a segment is one
+/// part (one fragment).
 class SegmentWriter {
 public:
     virtual ~SegmentWriter() = default;
@@ -43,8 +65,16 @@ public:
     /// Adds one packet to the open segment. An error means the packet was
     /// not written (the segment is still valid).
     virtual base::Status Write(const media::Packet& packet) = 0;
-    /// Completes the open segment and returns its bytes.
+    /// Closes the open part (see above) and returns its bytes; empty if no
+    /// packet was written since the previous part.
+    virtual base::SharedBuffer FinishPart() = 0;
+    /// Completes the open segment and returns its bytes (all its parts').
     virtual base::SharedBuffer Finish() = 0;
+
+    /// The init segment for the current configs (EXT-X-MAP), for containers
+    /// that have one (fMP4); std::nullopt for MPEG-TS, whose segments carry
+    /// their PAT and PMT, or before Configure().
+    virtual std::optional<base::SharedBuffer> InitSegment() const = 0;
 
     /// Bytes of the open segment so far.
     virtual size_t size() const = 0;

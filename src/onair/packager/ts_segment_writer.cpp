@@ -31,10 +31,19 @@ void TsSegmentWriter::Begin(uint64_t sequence, bool /*discontinuity*/) {
     // the PMT of Configure().
     buffer_.clear();
     buffer_.reserve(last_size_ + last_size_ / 8);
+    part_start_ = 0;
     muxer_.BeginSegment(sequence, buffer_);
 }
 
 base::Status TsSegmentWriter::Write(const media::Packet& packet) { return muxer_.Write(packet, buffer_); }
+
+base::SharedBuffer TsSegmentWriter::FinishPart() {
+    muxer_.Flush(buffer_);
+    // The segment is still growing: the part is a copy of its new bytes.
+    auto out = base::SharedBuffer::Copy(std::span<const uint8_t>(buffer_).subspan(part_start_));
+    part_start_ = buffer_.size();
+    return out;
+}
 
 base::SharedBuffer TsSegmentWriter::Finish() {
     muxer_.Flush(buffer_);

@@ -13,6 +13,9 @@ namespace onair::packager {
 /// packets alone (format::mpegts::Muxer::BeginSegment: continuity counters
 /// and the PCR restart, behind a discontinuity_indicator), so consecutive
 /// segments still concatenate into one stream that readers accept.
+/// Parts (FinishPart) are the TS packets since the previous part, the
+/// pending audio PES written first, so a part never holds half a PES (a
+/// first part cut before any packet is the PAT and PMT alone).
 class TsSegmentWriter final : public SegmentWriter {
 public:
     explicit TsSegmentWriter(const format::mpegts::MuxerOptions& options = {});
@@ -23,7 +26,9 @@ public:
                        const std::optional<media::CodecConfig>& audio) const override;
     void Begin(uint64_t sequence, bool discontinuity) override;
     base::Status Write(const media::Packet& packet) override;
+    base::SharedBuffer FinishPart() override;
     base::SharedBuffer Finish() override;
+    std::optional<base::SharedBuffer> InitSegment() const override { return std::nullopt; }
     size_t size() const override { return buffer_.size(); }
     std::string_view extension() const override { return "ts"; }
 
@@ -33,7 +38,8 @@ private:
     std::optional<media::Codec> video_codec_;
     std::optional<media::Codec> audio_codec_;
     std::vector<uint8_t> buffer_;
-    size_t last_size_ = 0;  // to reserve the next segment's buffer
+    size_t part_start_ = 0;  // of the open part, in buffer_
+    size_t last_size_ = 0;   // to reserve the next segment's buffer
 };
 
 }  // namespace onair::packager

@@ -78,6 +78,7 @@ const std::vector<Field>& Fields() {
         U32("edge.upstream_timeout_ms", [](Config& c) -> uint32_t& { return c.edge.upstream_timeout_ms; }),
         U32("hls.segment_duration_ms", [](Config& c) -> uint32_t& { return c.hls.segment_duration_ms; }),
         U32("hls.window_segments", [](Config& c) -> uint32_t& { return c.hls.window_segments; }),
+        Str("hls.container", [](Config& c) -> std::string& { return c.hls.container; }),
         Str("log.level", [](Config& c) -> std::string& { return c.log.level; }),
         Str("log.format", [](Config& c) -> std::string& { return c.log.format; }),
         Str("manager.admin_token", [](Config& c) -> std::string& { return c.manager.admin_token; }),
@@ -147,6 +148,8 @@ base::Status Validate(const Config& c) {
         return ConfigError("config: hls.segment_duration_ms must be 100..60000");
     if (c.hls.window_segments < 2 || c.hls.window_segments > 1000)
         return ConfigError("config: hls.window_segments must be 2..1000");
+    if (c.hls.container != "ts" && c.hls.container != "fmp4")
+        return ConfigError("config: hls.container must be ts or fmp4");
     static const char* kLevels[] = {"trace", "debug", "info", "warn", "error", "off"};
     bool level_ok = false;
     for (auto* l : kLevels) level_ok |= c.log.level == l;

@@ -38,6 +38,7 @@ struct Config {
     struct Hls {
         uint32_t segment_duration_ms = 2000;       // target; segments cut at the first keyframe after it
         uint32_t window_segments = 6;              // segments listed in the live playlist
+        std::string container = "ts";              // segments: ts (MPEG-TS) or fmp4 (fMP4/CMAF with an init segment)
     } hls;
     struct Log {
         std::string level = "info";                // trace, debug, info, warn, error

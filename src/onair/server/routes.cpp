@@ -52,6 +52,16 @@ http::HttpResponse Playlist(const hls::HlsChannel::PlaylistRef& playlist, int ma
     return r;
 }
 
+/// A segment or init segment: never changes under its name.
+http::HttpResponse Immutable(std::string_view content_type, std::string etag, base::SharedBuffer body) {
+    http::HttpResponse r;
+    r.content_type = std::string(content_type);
+    r.cache_control = "public, max-age=31536000, immutable";
+    r.etag = std::move(etag);
+    r.body = std::move(body);
+    return r;
+}
+
 }  // namespace
 
 http::HttpHandler MakeRoutes(const runtime::Config& config, runtime::Metrics& metrics, hls::HlsService& hls) {
@@ -86,26 +96,35 @@ http::HttpHandler MakeRoutes(const runtime::Config& config, runtime::Metrics& me
         if (parts[3] == "index.m3u8") {
             return Playlist(channel->MediaPlaylistText(parts[2]), playlist_max_age);
         }
-        // "<broadcast id>-<sequence>.ts": a segment of an earlier broadcast
-        // of this channel is a 404, never another broadcast's bytes.
+        // "<broadcast id>-<sequence>.<ts|m4s>", and for fMP4 the init
+        // segments "<broadcast id>-init-<id>.mp4": a file of an earlier
+        // broadcast of this channel is a 404, never another broadcast's bytes.
         std::string_view file = parts[3];
         const std::string& prefix = channel->segment_prefix();
-        if (file.size() < prefix.size() + 4 || file.substr(0, prefix.size()) != prefix ||
-            file.substr(file.size() - 3) != ".ts")
-            return NotFound();
+        if (file.size() <= prefix.size() || file.substr(0, prefix.size()) != prefix) return NotFound();
         file.remove_prefix(prefix.size());
+        constexpr std::string_view kInit = "init-", kMp4 = ".mp4";
+        if (file.starts_with(kInit) && file.ends_with(kMp4)) {
+            const auto id = file.substr(kInit.size(), file.size() - kInit.size() - kMp4.size());
+            auto init = channel->InitSegment(parts[2], id);
+            if (!init) return NotFound();
+            // The id is a hash of the bytes: a validator on every edge.
+            return Immutable("video/mp4", "\"" + prefix + "init-" + std::string(id) + "\"", std::move(*init));
+        }
+        const std::string_view ext = channel->segment_extension();
+        if (file.size() < ext.size() + 2 || file[file.size() - ext.size() - 1] != '.' || !file.ends_with(ext))
+            return NotFound();
         uint64_t seq = 0;
-        const auto digits = file.substr(0, file.size() - 3);
+        const auto digits = file.substr(0, file.size() - ext.size() - 1);
         auto [ptr, ec] = std::from_chars(digits.data(), digits.data() + digits.size(), seq);
         if (ec != std::errc() || ptr != digits.data() + digits.size()) return NotFound();
         auto segment = channel->Segment(parts[2], seq);
         if (!segment) return NotFound();
-        http::HttpResponse r;
-        r.content_type = "video/mp2t";
-        r.cache_control = "public, max-age=31536000, immutable";
-        r.etag = "\"" + prefix + std::to_string(seq) + "-" + std::to_string(segment->size()) + "\"";
-        r.body = std::move(*segment);
-        return r;
+        // fMP4 media segments as video/mp4 (what hls.js, Safari and
+        // ExoPlayer take; RFC 8216 names no type for them).
+        const size_t size = segment->size();
+        return Immutable(ext == "ts" ? "video/mp2t" : "video/mp4",
+                         "\"" + prefix + std::to_string(seq) + "-" + std::to_string(size) + "\"", std::move(*segment));
     };
 }
 

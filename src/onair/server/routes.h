@@ -12,7 +12,10 @@ namespace onair::server {
 ///   GET /metrics                               Prometheus text format
 ///   GET /live/<channel>/index.m3u8             multivariant playlist
 ///   GET /live/<channel>/<rendition>/index.m3u8 media playlist
-///   GET /live/<channel>/<rendition>/<n>.ts     segment
+///   GET /live/<channel>/<rendition>/<n>.ts     segment (hls.container ts)
+///   GET /live/<channel>/<rendition>/<n>.m4s    segment (fmp4; video/mp4)
+///   GET /live/<channel>/<rendition>/init-<id>.mp4  its init segment (fmp4)
+/// (segment file names start with the broadcast's prefix, "<id>-").
 /// Unknown paths are a small 404 that allocates nothing lasting. Answers at
 /// once: an inline handler (HttpDispatcher::Handle).
 http::HttpHandler MakeRoutes(const runtime::Config& config, runtime::Metrics& metrics, hls::HlsService& hls);

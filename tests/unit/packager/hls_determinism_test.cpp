@@ -7,6 +7,7 @@
 #include <gtest/gtest.h>
 
 #include <string>
+#include <tuple>
 #include <vector>
 
 #include "onair/packager/hls_rendition.h"
@@ -15,8 +16,11 @@
 namespace onair::packager {
 namespace {
 
-HlsRendition::Options Options(int64_t target) {
+using Container = HlsRendition::Container;
+
+HlsRendition::Options Options(int64_t target, Container container) {
     HlsRendition::Options o;
+    o.container = container;
     o.window_segments = 4;
     o.grace_segments = 2;
     o.target_duration = target;
@@ -41,6 +45,7 @@ std::vector<std::string> Uris(const HlsRendition& r) {
 struct Compared {
     int segments = 0;   // (segment, moment) pairs compared
     int playlists = 0;  // moments both listed the same segments
+    int inits = 0;      // init segments compared (fMP4)
 };
 
 // Every segment both still hold is the same bytes; when both list the same
@@ -56,13 +61,22 @@ void Compare(const HlsRendition& a, const HlsRendition& b, int64_t last_segment,
     if (b.has_segments() && Uris(a) == Uris(b)) {
         EXPECT_EQ(a.Playlist(), b.Playlist());
         ++c.playlists;
+        // fMP4: the init segments they name are the same bytes.
+        for (const auto& s : a.PlaylistModel().segments) {
+            if (s.map_uri.empty()) continue;
+            const std::string id = s.map_uri.substr(s.map_uri.find("init-") + 5, 16);
+            const auto ia = a.InitSegment(id), ib = b.InitSegment(id);
+            ASSERT_TRUE(ia && ib) << s.map_uri;
+            EXPECT_TRUE(ia->view() == ib->view());
+            ++c.inits;
+        }
     }
 }
 
 // Feeds `a` the whole broadcast and `b` the steps from `first` on (after the
 // configs in effect there), comparing at every segment start and at the end.
-Compared FeedBoth(const test::SampleBroadcast& broadcast, size_t first, HlsRendition& b) {
-    HlsRendition a(Options(broadcast.target));
+Compared FeedBoth(const test::SampleBroadcast& broadcast, size_t first, HlsRendition& b, Container container) {
+    HlsRendition a(Options(broadcast.target, container));
     const auto& c0 = broadcast.configs[broadcast.steps[0].configs];
     a.SetConfigs(c0.video, c0.audio);
     for (size_t i = 0; i < first; ++i) Push(a, broadcast, i);
@@ -87,12 +101,20 @@ Compared FeedBoth(const test::SampleBroadcast& broadcast, size_t first, HlsRendi
     EXPECT_EQ(a.Playlist(), b.Playlist());
     EXPECT_EQ(a.stats().write_errors, 0u);
     EXPECT_EQ(b.stats().write_errors, 0u);
+    if (container == Container::kFmp4) {
+        EXPECT_GE(compared.inits, compared.playlists);
+        EXPECT_NE(b.Playlist().find("#EXT-X-MAP:URI=\"b1-init-"), std::string::npos);
+    }
     return compared;
 }
 
-class HlsDeterminism : public ::testing::TestWithParam<bool> {
+// Parameters: the audio is dropped at the republish; the container.
+class HlsDeterminism : public ::testing::TestWithParam<std::tuple<bool, Container>> {
 protected:
-    const test::SampleBroadcast broadcast_ = test::MakeSampleBroadcast(/*drop_audio=*/GetParam());
+    const test::SampleBroadcast broadcast_ = test::MakeSampleBroadcast(/*drop_audio=*/std::get<0>(GetParam()));
+    const Container container_ = std::get<1>(GetParam());
+    HlsRendition::Options Opts() const { return Options(broadcast_.target, container_); }
+    Compared Feed(size_t first, HlsRendition& b) const { return FeedBoth(broadcast_, first, b, container_); }
 };
 
 TEST_P(HlsDeterminism, TheStreamIsWhatTheTestsNeed) {
@@ -100,7 +122,7 @@ TEST_P(HlsDeterminism, TheStreamIsWhatTheTestsNeed) {
     ASSERT_EQ(b.discontinuities.size(), 2u);
     ASSERT_GT(b.segment_starts.size(), 20u);
     // The long segment raised the target before the first discontinuity.
-    HlsRendition r(Options(b.target));
+    HlsRendition r(Opts());
     r.SetConfigs(b.configs[0].video, b.configs[0].audio);
     for (size_t i = 0; i < b.StartOf(b.discontinuities[0]); ++i) Push(r, b, i);
     EXPECT_EQ(r.target_duration_seconds(), 2);
@@ -110,8 +132,8 @@ TEST_P(HlsDeterminism, AnEdgeThatStartsAfterTheLongSegmentAndATakeover) {
     // It never saw the 2 s segment nor the first discontinuity, and must
     // still say TARGETDURATION 2 and count the discontinuity once it slides out.
     const int64_t n = broadcast_.discontinuities[0] + 2;
-    HlsRendition b(Options(broadcast_.target));
-    const auto c = FeedBoth(broadcast_, broadcast_.StartOf(n), b);
+    HlsRendition b(Opts());
+    const auto c = Feed(broadcast_.StartOf(n), b);
     EXPECT_GT(c.playlists, 10);
     EXPECT_GT(c.segments, 50);
     EXPECT_EQ(b.stats().dropped_before_start, 0u);
@@ -120,8 +142,8 @@ TEST_P(HlsDeterminism, AnEdgeThatStartsAfterTheLongSegmentAndATakeover) {
 }
 
 TEST_P(HlsDeterminism, AnEdgeThatStartsAtTheSecondSegment) {
-    HlsRendition b(Options(broadcast_.target));
-    const auto c = FeedBoth(broadcast_, broadcast_.StartOf(1), b);
+    HlsRendition b(Opts());
+    const auto c = Feed(broadcast_.StartOf(1), b);
     EXPECT_GT(c.playlists, 15);
 }
 
@@ -131,8 +153,8 @@ TEST_P(HlsDeterminism, AnEdgeRestartedAtADiscontinuity) {
     // EXT-X-DISCONTINUITY like the other edge's.
     for (const int64_t n : broadcast_.discontinuities) {
         SCOPED_TRACE(n);
-        HlsRendition b(Options(broadcast_.target));
-        const auto c = FeedBoth(broadcast_, broadcast_.StartOf(n), b);
+        HlsRendition b(Opts());
+        const auto c = Feed(broadcast_.StartOf(n), b);
         EXPECT_GT(c.playlists, 5);
     }
 }
@@ -141,15 +163,19 @@ TEST_P(HlsDeterminism, AnEdgeThatResumesInTheMiddleOfASegment) {
     // A consumer that resumes at an arbitrary record: what comes before the
     // next segment start is dropped, the rest agrees.
     const int64_t n = 7;
-    HlsRendition b(Options(broadcast_.target));
-    const auto c = FeedBoth(broadcast_, broadcast_.StartOf(n) - 5, b);
+    HlsRendition b(Opts());
+    const auto c = Feed(broadcast_.StartOf(n) - 5, b);
     EXPECT_GT(c.playlists, 10);
     EXPECT_EQ(b.stats().dropped_before_start, 5u);
     EXPECT_FALSE(b.Segment(static_cast<uint64_t>(n - 1)));
 }
 
-INSTANTIATE_TEST_SUITE_P(, HlsDeterminism, ::testing::Bool(),
-                         [](const auto& p) { return p.param ? "AudioDroppedAtRepublish" : "SameTracks"; });
+INSTANTIATE_TEST_SUITE_P(, HlsDeterminism,
+                         ::testing::Combine(::testing::Bool(), ::testing::Values(Container::kMpegTs, Container::kFmp4)),
+                         [](const auto& p) {
+                             return std::string(std::get<0>(p.param) ? "AudioDroppedAtRepublish" : "SameTracks") +
+                                    (std::get<1>(p.param) == Container::kFmp4 ? "Fmp4" : "Ts");
+                         });
 
 }  // namespace
 }  // namespace onair::packager

@@ -42,6 +42,7 @@ struct FakeWriter final : SegmentWriter {
     void Begin(uint64_t sequence, bool discontinuity) override {
         log_->calls.push_back("begin " + std::to_string(sequence) + (discontinuity ? " discontinuity" : ""));
         bytes_.clear();
+        part_start_ = 0;
     }
     base::Status Write(const media::Packet& packet) override {
         if ((packet.kind == media::TrackKind::kVideo && !video_) || (packet.kind == media::TrackKind::kAudio && !audio_))
@@ -49,14 +50,22 @@ struct FakeWriter final : SegmentWriter {
         bytes_.insert(bytes_.end(), packet.payload.span().begin(), packet.payload.span().end());
         return base::Status::Ok();
     }
+    base::SharedBuffer FinishPart() override {
+        log_->calls.push_back("part");
+        auto part = base::SharedBuffer::Copy(std::span<const uint8_t>(bytes_).subspan(part_start_));
+        part_start_ = bytes_.size();
+        return part;
+    }
     base::SharedBuffer Finish() override {
         log_->calls.push_back("finish");
         return base::SharedBuffer::Adopt(std::move(bytes_));
     }
+    std::optional<base::SharedBuffer> InitSegment() const override { return std::nullopt; }
     size_t size() const override { return bytes_.size(); }
     std::string_view extension() const override { return "ts"; }
 
     Log* log_;
+    size_t part_start_ = 0;
     bool configured_ = false;
     bool video_ = false;
     bool audio_ = false;

@@ -45,6 +45,18 @@ TEST(Config, UnknownKeyIsNamed) {
     EXPECT_NE(c.error().message.find("rtmp.lisen"), std::string::npos);
 }
 
+TEST(Config, HlsContainer) {
+    auto d = ParseConfig("", {});
+    ASSERT_TRUE(d.ok());
+    EXPECT_EQ(d->hls.container, "ts");
+    auto f = ParseConfig("", {{"ONAIR_HLS_CONTAINER", "fmp4"}});
+    ASSERT_TRUE(f.ok()) << f.error().message;
+    EXPECT_EQ(f->hls.container, "fmp4");
+    auto bad = ParseConfig("hls:\n  container: mp4\n", {});
+    ASSERT_FALSE(bad.ok());
+    EXPECT_NE(bad.error().message.find("hls.container must be ts or fmp4"), std::string::npos);
+}
+
 TEST(Config, BadValuesAreNamed) {
     auto c = ParseConfig("hls:\n  window_segments: many\n", {});
     ASSERT_FALSE(c.ok());

@@ -15,6 +15,7 @@ packager::HlsRendition::Options RenditionOptions(const HlsOptions& o, const std:
     r.uri_prefix = prefix;
     r.window_segments = o.window_segments;
     r.target_duration = o.segment_target_ticks;
+    r.container = o.container;
     return r;
 }
 using runtime::WallClockMs;
@@ -162,6 +163,17 @@ std::optional<base::SharedBuffer> HlsChannel::Segment(std::string_view rendition
     auto it = renditions_.find(rendition);
     if (it == renditions_.end()) return std::nullopt;
     return it->second->packager.Segment(sequence);
+}
+
+std::optional<base::SharedBuffer> HlsChannel::InitSegment(std::string_view rendition, std::string_view id) const {
+    std::lock_guard lock(mu_);
+    auto it = renditions_.find(rendition);
+    if (it == renditions_.end()) return std::nullopt;
+    return it->second->packager.InitSegment(id);
+}
+
+std::string_view HlsChannel::segment_extension() const {
+    return options_.container == packager::HlsRendition::Container::kFmp4 ? "m4s" : "ts";
 }
 
 bool HlsChannel::ended() const {

@@ -18,6 +18,7 @@ namespace onair::server::hls {
 struct HlsOptions {
     int64_t segment_target_ticks = 2 * 90000;
     size_t window_segments = 6;
+    packager::HlsRendition::Container container = packager::HlsRendition::Container::kMpegTs;
 };
 
 /// The live HLS of one broadcast: the source as published ("src") and the
@@ -27,7 +28,8 @@ struct HlsOptions {
 /// bus (one thread per topic), read by HTTP handlers on any thread.
 class HlsChannel final : public router::Subscriber {
 public:
-    /// `broadcast_id` scopes the segment URIs ("<broadcast_id>-<n>.ts").
+    /// `broadcast_id` scopes the segment URIs ("<broadcast_id>-<n>.ts", or
+    /// .m4s and "<broadcast_id>-init-<id>.mp4" with fMP4).
     HlsChannel(std::string channel, std::string_view broadcast_id, const HlsOptions& options);
 
     /// The source's items.
@@ -54,6 +56,11 @@ public:
     std::optional<std::string> MultivariantPlaylist() const;
     std::optional<std::string> MediaPlaylist(std::string_view rendition) const;
     std::optional<base::SharedBuffer> Segment(std::string_view rendition, uint64_t sequence) const;
+    /// fMP4: the init segment `id` ("<prefix>init-<id>.mp4") a listed or
+    /// grace segment of `rendition` needs; std::nullopt otherwise.
+    std::optional<base::SharedBuffer> InitSegment(std::string_view rendition, std::string_view id) const;
+    /// The segments' file extension ("ts" or "m4s").
+    std::string_view segment_extension() const;
 
     const std::string& channel() const { return channel_; }
     /// What every segment file name of this broadcast starts with.

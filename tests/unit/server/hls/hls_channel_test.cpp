@@ -264,5 +264,28 @@ TEST(HlsChannel, ARenditionDroppedWhileTheSourceGoesOnIsNoLongerOffered) {
     EXPECT_FALSE(channel.MediaPlaylist("ghost"));
 }
 
+TEST(HlsChannel, Fmp4SegmentsAndTheirInitSegment) {
+    const auto b = test::MakeSampleBroadcast(/*drop_audio=*/false);
+    auto options = Options(b);
+    options.container = packager::HlsRendition::Container::kFmp4;
+    HlsChannel channel("demo", "br1", options);
+    EXPECT_EQ(channel.segment_extension(), "m4s");
+    EXPECT_EQ(HlsChannel("demo", "br1", Options(b)).segment_extension(), "ts");
+    Subscribe(channel, b, 0);
+    for (size_t i = 0; i < b.StartOf(3); ++i) Feed(channel, b, i);
+    const std::string playlist = *channel.MediaPlaylist("src");
+    EXPECT_NE(playlist.find("#EXT-X-VERSION:6\n"), std::string::npos);
+    EXPECT_NE(playlist.find("\nbr1-0.m4s\n"), std::string::npos);
+    const auto at = playlist.find("#EXT-X-MAP:URI=\"br1-init-");
+    ASSERT_NE(at, std::string::npos);
+    const std::string id = playlist.substr(at + 25, 16);
+    const auto init = channel.InitSegment("src", id);
+    ASSERT_TRUE(init);
+    EXPECT_EQ(packager::HlsRendition::InitSegmentId(*init), id);
+    EXPECT_FALSE(channel.InitSegment("nope", id));
+    EXPECT_FALSE(channel.InitSegment("src", "0123456789abcdef"));
+    ASSERT_TRUE(channel.Segment("src", 0));
+}
+
 }  // namespace
 }  // namespace onair::server::hls
