@@ -13,6 +13,8 @@
 #  4. A short load run through the load balancer (onair-bench) has no error.
 #  4b. A pull-through cache edge (--upstream, --bus) reports its viewers as
 #     edge.stats; the manager counts them.
+#  4c. A 404 from an edge that is back but does not know the broadcast yet
+#     is retried on the other edge (proxy_next_upstream http_404).
 #  5. Every line of nginx's access log is one JSON object with the ECS fields
 #     and the right types (numbers as numbers, null for no upstream).
 source "$(dirname "$0")/lib.sh"
@@ -109,8 +111,9 @@ start_publisher pub "rtmp://127.0.0.1:$RTMP_PORT/live/$KEY"
 lb_playable() { HTTP_PORT=$LB_PORT live_playable "$CH"; }
 wait_until "$(scaled 20)" "the load balancer to serve the broadcast" lb_playable
 
-# access_log_upstreams FROM_LINE [SUFFIX]: the distinct upstream.address of
-# the broadcast's requests from line FROM_LINE (1-based) on, one a line.
+# access_log_upstreams FROM_LINE: the distinct edges the broadcast's requests
+# from line FROM_LINE (1-based) on were sent to first (the hash's choice; a
+# 404 from an edge still catching up is retried on the other), one a line.
 access_log_upstreams() {
   tail -n "+$1" "$ACCESS" | python3 -c '
 import json, sys
@@ -118,7 +121,7 @@ seen = set()
 for line in sys.stdin:
     e = json.loads(line)
     if e["url.path"].startswith("/live/'"$CH"'/") and e["upstream.address"]:
-        seen.add(e["upstream.address"])
+        seen.add(e["onair.lb.tried"].split(", ")[0])
 print("\n".join(sorted(seen)))'
 }
 mapfile -t serving < <(access_log_upstreams 1)
@@ -182,7 +185,7 @@ path, kill_line, dead, other, ch = sys.argv[1], int(sys.argv[2]), sys.argv[3], s
 lines = [json.loads(l) for l in open(path).read().splitlines()]
 broadcast = lambda es: [e for e in es if e["url.path"].startswith("/live/%s/" % ch) and e["upstream.address"]]
 before = broadcast(lines[:kill_line - 1])
-elsewhere = [e for e in before if e["upstream.address"] != dead]
+elsewhere = [e for e in before if e["onair.lb.tried"].split(", ")[0] != dead]
 assert not elsewhere, "before the kill, not from the edge of the broadcast: %s" % elsewhere[:3]
 live = broadcast(lines[kill_line - 1:])
 assert len(live) >= 5, "only %d requests after the kill" % len(live)
@@ -249,6 +252,31 @@ cache_in_api() { read -r HV EDGES < <(api_hls_viewers); (( HV >= 3 && EDGES >= 2
 wait_until "$(scaled 15)" "the manager to count the cache edge's viewers" cache_in_api
 for p in "${CACHE_VIEWER_PIDS[@]}"; do stop_pid "$p" TERM 2; done
 ok "a cache edge (--upstream the surviving edge, --bus) reported its 3 viewers as edge.stats; the API shows hls_viewers $HV from $EDGES edges"
+
+# --- 4c. an edge back on the dead one's address that does not know the broadcast yet ---
+# (a just-restarted edge before it has read the log): consistent hashing
+# sends the channel back to it once nginx tries it again (fail_timeout 5 s);
+# its 404 is retried on the other edge, so viewers only ever see 200s.
+mkdir -p "$T/empty"
+bg cold python3 -m http.server "${EDGE_PORTS[$DEAD]}" --bind 127.0.0.1 --directory "$T/empty"
+COLD_PID=$BG_PID
+wait_until "$(scaled 10)" "the cold stand-in on $SERVING" curl -s -o /dev/null "http://$SERVING/"
+COLD_LINE=$(( $(wc -l <"$ACCESS") + 1 ))
+retried_404() {
+  local code
+  code=$(curl -s -o /dev/null -w '%{http_code}' --max-time 5 "$LB/live/$CH/src/index.m3u8")
+  [[ $code == 200 ]] || fail "through the load balancer, with a cold edge back: $code"
+  tail -n "+$COLD_LINE" "$ACCESS" | grep -q '"onair.lb.tried":"'"$SERVING"', '"$OTHER"'"'
+}
+wait_until "$(scaled 12)" "nginx to send the channel to the cold edge and retry its 404" retried_404
+stop_pid "$COLD_PID" TERM 2
+python3 - "$ACCESS" "$COLD_LINE" "$CH" <<'PY' || fail "requests while the cold edge was back"
+import json, sys
+lines = [json.loads(l) for l in open(sys.argv[1]).read().splitlines()[int(sys.argv[2]) - 1:]]
+mine = [e for e in lines if e["url.path"].startswith("/live/%s/" % sys.argv[3])]
+assert mine and all(e["http.response.status_code"] == 200 for e in mine), [e["http.response.status_code"] for e in mine]
+PY
+ok "a cold edge back on $SERVING answered 404; nginx retried on $OTHER and every viewer request got 200"
 
 # --- 5. every access-log line, ECS fields and types ---------------------------------------
 stop_pid "$NGINX_PID" QUIT "$(scaled 5)"  # graceful: every log line written

@@ -140,7 +140,9 @@ std::string HttpFragment(const LbConfig& c) {
     s += "        proxy_connect_timeout 1s;\n";
     s += "        proxy_send_timeout 5s;\n";
     s += "        proxy_read_timeout 5s;\n";
-    s += "        proxy_next_upstream error timeout http_500 http_502 http_503 http_504;\n";
+    s += "        # And on a 404: an edge that has just (re)started may not know a live\n";
+    s += "        # broadcast yet while the next edge does (a 404 never takes an edge out).\n";
+    s += "        proxy_next_upstream error timeout http_404 http_500 http_502 http_503 http_504;\n";
     s += "        proxy_next_upstream_tries 2;\n";
     s += "        proxy_next_upstream_timeout 3s;\n";
     s += "        # Segments through memory buffers, never a temp file on disk.\n";
