@@ -26,7 +26,7 @@ CONNS=${CONNS:-50}
 CACHE=${CACHE:-/tmp/onair-bench-cache}
 W=$(mktemp -d /tmp/onair-edge-bench.XXXXXX)
 PIDS=()
-trap 'for p in "${PIDS[@]}"; do kill "$p" 2>/dev/null || true; done; rm -rf "$W"' EXIT
+trap 'for p in "${PIDS[@]}"; do kill "$p" 2>/dev/null || true; done; [[ -n ${KEEP:-} ]] || rm -rf "$W"' EXIT
 command -v wrk >/dev/null || { echo "wrk missing: apt-get install wrk (scripts/setup.sh installs it)" >&2; exit 1; }
 bench_source_720p
 read -r RTMP HTTP NGINX LB < <(free_ports 4)
@@ -37,7 +37,7 @@ ONAIR_HLS_WINDOW_SEGMENTS=30 ONAIR_TRANSCODE_ENABLED=false ONAIR_ORIGIN_ENABLED=
   --rtmp-listen 127.0.0.1:$RTMP --http-listen 127.0.0.1:$HTTP --data-dir "$W/data" >"$W/serve.out" 2>"$W/serve.log" &
 PIDS+=($!)
 for _ in $(seq 100); do curl -sf -o /dev/null http://127.0.0.1:$HTTP/healthz && break; sleep 0.1; done
-ffmpeg -nostdin -hide_banner -v error -re -stream_loop -1 -i "$SRC" -c copy -f flv "rtmp://127.0.0.1:$RTMP/live/$KEY" &
+ffmpeg -nostdin -hide_banner -v error -re -stream_loop -1 -i "$SRC" -c copy -f flv "rtmp://127.0.0.1:$RTMP/live/$KEY" 2>"$W/ffmpeg.err" &
 PIDS+=($!)
 # newest_segment: the last segment the edge lists, copied for nginx.
 newest_segment() {

@@ -107,7 +107,7 @@ std::string HttpFragment(const LbConfig& c) {
     s += "    hash $onair_channel consistent;\n";
     s += "    zone onair_edges 64k;\n";
     for (const auto& edge : c.edges) s += "    server " + edge + " max_fails=1 fail_timeout=5s;\n";
-    s += "    keepalive 64;\n";
+    s += "    keepalive 1024;\n";
     s += "    keepalive_requests 10000;\n";
     s += "    keepalive_timeout 60s;\n";
     s += "}\n\n";
