@@ -13,6 +13,7 @@
 #include <utility>
 #include <vector>
 
+#include "onair/format/hls/delivery_directives.h"
 #include "onair/format/hls/media_playlist_reader.h"
 #include "onair/format/hls/playlist_checker.h"
 #include "onair/format/mp4/fragment_reader.h"
@@ -148,6 +149,16 @@ Watched FeedAndWatch(HlsRendition& r, const std::vector<media::Packet>& packets)
             EXPECT_EQ(model.preload_hints[0].uri,
                       "b9-" + std::to_string(open->msn) + "." + std::to_string(open->index) + ".m4s");
             EXPECT_FALSE(r.Part(open->msn, open->index));
+            // A blocking reload for the hinted part waits; for the last
+            // listed one it is answered at once.
+            hls::DeliveryDirectives d;
+            d.msn = open->msn;
+            d.part = open->index;
+            EXPECT_EQ(hls::AnswerBlockingRequest(d, model), hls::BlockingAnswer::kWait);
+            if (open->index > 0) {
+                d.part = open->index - 1;
+                EXPECT_EQ(hls::AnswerBlockingRequest(d, model), hls::BlockingAnswer::kReady);
+            }
             ++w.hints;
         }
         // Every part listed is served, and no longer than PART-TARGET.
@@ -304,6 +315,31 @@ TEST(HlsRenditionLlHls, VideoOnlyAndOtherPartTargets) {
         EXPECT_GT(w.playlists, 20);
         EXPECT_EQ(r.stats().parts_over_target, 0u);
     }
+}
+
+TEST(HlsRenditionLlHls, AGapLongerThanTheMarginIsCountedAsAPartOverTheTarget) {
+    // The documented limit: a DTS jump of 0.5 s inside a segment (video
+    // only) makes the part before it longer than PART-TARGET.
+    auto packets = Stream(10, Tracks::kVideo);
+    bool jumped = false;
+    for (size_t i = 0; i < packets.size(); ++i) {
+        auto& p = packets[i];
+        if (!jumped && p.dts > 3 * media::kTimescale && p.segment_start < 0 && !p.keyframe) jumped = true;
+        if (jumped) {
+            p.dts += media::kTimescale / 2;
+            p.pts += media::kTimescale / 2;
+        }
+    }
+    HlsRendition r(Options());
+    r.SetConfigs(test::SampleVideoConfig(), std::nullopt);
+    for (const auto& p : packets) r.Push(p);
+    r.EndOfStream();
+    EXPECT_EQ(r.stats().parts_over_target, 1u);
+    hls::CheckOptions co;
+    co.keyframe_segments = true;
+    size_t over = 0;
+    for (const auto& v : hls::CheckMediaPlaylist(r.PlaylistModel(), nullptr, co)) over += v.code == "part-over-target";
+    EXPECT_EQ(over, 1u);
 }
 
 TEST(HlsRenditionLlHls, LastPartReportsWhereTheRenditionIs) {
