@@ -16,17 +16,17 @@ bool PrefixMatches(std::string_view prefix, std::string_view path) {
 }  // namespace
 
 HttpDispatcher& HttpDispatcher::Handle(std::string prefix, HttpHandler handler) {
-    routes_.push_back(Route{std::move(prefix), std::move(handler), Mode::kInline, nullptr});
+    routes_.push_back(Route{std::move(prefix), std::move(handler), Mode::kInline, nullptr, {}});
     return *this;
 }
 
 HttpDispatcher& HttpDispatcher::HandleBlocking(std::string prefix, HttpHandler handler) {
-    routes_.push_back(Route{std::move(prefix), std::move(handler), Mode::kBlocking, nullptr});
+    routes_.push_back(Route{std::move(prefix), std::move(handler), Mode::kBlocking, nullptr, {}});
     return *this;
 }
 
-HttpDispatcher& HttpDispatcher::HandleAsync(std::string prefix, AsyncHttpHandler handler) {
-    routes_.push_back(Route{std::move(prefix), nullptr, Mode::kAsync, std::move(handler)});
+HttpDispatcher& HttpDispatcher::HandleAsync(std::string prefix, AsyncHttpHandler handler, AsyncOptions options) {
+    routes_.push_back(Route{std::move(prefix), nullptr, Mode::kAsync, std::move(handler), options});
     return *this;
 }
 
