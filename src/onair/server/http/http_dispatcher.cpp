@@ -30,6 +30,13 @@ HttpDispatcher& HttpDispatcher::HandleAsync(std::string prefix, AsyncHttpHandler
     return *this;
 }
 
+HttpDispatcher& HttpDispatcher::HandleInlineOrAsync(std::string prefix, HttpHandler handler,
+                                                    AsyncHttpHandler async_handler, AsyncOptions options) {
+    routes_.push_back(
+        Route{std::move(prefix), std::move(handler), Mode::kInlineOrAsync, std::move(async_handler), options});
+    return *this;
+}
+
 const HttpDispatcher::Route* HttpDispatcher::Find(std::string_view path) const {
     for (const auto& route : routes_)
         if (PrefixMatches(route.prefix, path)) return &route;

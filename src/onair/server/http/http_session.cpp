@@ -302,11 +302,12 @@ asio::awaitable<void> ServeHttpSession(asio::ip::tcp::socket socket, const HttpS
         // inside the conditional: GCC 12 frees a temporary of it twice (seen as a crash).
         const HttpDispatcher::Route* route = env.dispatcher.Find(request.path);
         const bool on_worker = route != nullptr && route->mode == HttpDispatcher::Mode::kBlocking && env.workers;
-        const bool async = route != nullptr && route->mode == HttpDispatcher::Mode::kAsync;
-        const bool watch = async && route->async_options.cancel_when_client_closes;
+        bool async = route != nullptr && route->mode == HttpDispatcher::Mode::kAsync;
         HttpResponse r = route == nullptr        ? HttpResponse::NotFound()
                          : on_worker || async ? HttpResponse()
                                               : CallHandler(route->handler, request);
+        if (r.defer && route != nullptr && route->mode == HttpDispatcher::Mode::kInlineOrAsync) async = true;
+        const bool watch = async && route->async_options.cancel_when_client_closes;
         if (on_worker) {
             r = co_await asio::co_spawn(env.workers->get_executor(), CallOnWorker(route->handler, request),
                                         asio::use_awaitable);

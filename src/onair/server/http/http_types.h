@@ -59,6 +59,10 @@ struct HttpResponse {
     std::optional<FileBody> file;
     std::shared_ptr<BodyStream> stream;
     std::vector<std::pair<std::string, std::string>> headers;
+    /// Set by the inline handler of an HttpDispatcher::HandleInlineOrAsync
+    /// route that cannot answer without waiting: the route's async handler
+    /// answers instead (the rest of this response is ignored).
+    bool defer = false;
 
     static HttpResponse Text(unsigned status, std::string_view text) {
         HttpResponse r;
