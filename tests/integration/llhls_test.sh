@@ -12,6 +12,8 @@
 #  3. the hinted part, fetched before it exists in full, is streamed
 #     (chunked): its first bytes arrive well before its last, and its bytes
 #     are those of the finished part;
+#  3b. tools/latency/part_probe.py: every part is listed within 100 ms of its
+#     last frame reaching the ingest (publish-to-availability);
 #  4. bad directives: _HLS_part without _HLS_msn, an _HLS_msn far ahead: 400.
 source "$(dirname "$0")/lib.sh"
 
@@ -110,6 +112,17 @@ python3 -c 'import sys; f, t = float(sys.argv[1]), float(sys.argv[2]); sys.exit(
 cmp -s "$T/part.streamed" "$T/part.done.body" || fail "the streamed part differs from the finished one"
 [[ $(header "$T/part.done" Cache-Control) == *immutable* ]] || fail "the finished part is not immutable: $(header "$T/part.done" Cache-Control)"
 ok "hinted part $URI streamed: first byte after $first s, last after $total s, $(stat -c %s "$T/part.streamed") bytes = the finished part"
+
+# --- 3b. the probe: publish-to-availability of each part -----------------------------
+python3 "$ONAIR_SOURCE_DIR/tools/latency/part_probe.py" "$MEDIA" --seconds 5 --json >"$T/probe.json" ||
+  fail "part_probe failed: $(cat "$T/probe.json")"
+python3 - "$T/probe.json" "$IT_SLOW" <<'PY' || fail "part availability: $(cat "$T/probe.json")"
+import json, sys
+r = json.load(open(sys.argv[1]))
+assert r["parts"] >= 10 and r["errors"] == 0, r
+assert r["availability_ms"]["median"] <= 100 * int(sys.argv[2]), r
+PY
+ok "part_probe: $(python3 -c 'import json,sys; r=json.load(open(sys.argv[1])); a=r["availability_ms"]; print("%d parts listed a median %.1f ms (p95 %.1f ms) after their last frame was published" % (r["parts"], a["median"], a["p95"]))' "$T/probe.json")"
 
 # --- 4. bad directives --------------------------------------------------------------------
 [[ $(fetch "$MEDIA?_HLS_part=1" "$T/bad1") == 400 ]] || fail "_HLS_part without _HLS_msn: not 400"
