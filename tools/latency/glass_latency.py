@@ -15,9 +15,8 @@ the push, the server, the network and ffmpeg's demuxer and decoder. A player
 would add its own jitter buffer on top (ffplay: about 0.1-0.5 s); none is here.
 
 ffmpeg's own buffering is kept out where it can be: for rtmp:// the input is
-read with -fflags nobuffer -flags low_delay -probesize 32 -analyzeduration 0
-(no probing ahead: streams are set up from the FLV sequence headers), the H.264
-decoder runs with one thread (frame threads hold a frame each), -fps_mode
+read with -fflags nobuffer -flags low_delay and a short probe (see
+LOW_DELAY_INPUT; --input-opts replaces them), the H.264 decoder runs with one thread (frame threads hold a frame each), -fps_mode
 passthrough (no frame duplicated or dropped) and -flush_packets 1 (each frame
 leaves ffmpeg at once). What remains: the decode of one frame (a few ms at
 720p) and the pipe.
@@ -140,10 +139,14 @@ def summary(values):
             "min": round(s[0], 1), "max": round(s[-1], 1)}
 
 
-# For a live RTMP (or piped FLV) input: no demuxer buffer and the shortest
-# probe that still finds the video stream. (analyzeduration 0 would mean
-# ffmpeg's default, 5 s.)
-LOW_DELAY_INPUT = "-fflags nobuffer -flags low_delay -probesize 4096 -analyzeduration 100000"
+# For a live RTMP (or piped FLV) input: the packets read while probing are
+# dropped, not queued (nobuffer), and the probe lasts 1.5 s of media at most.
+# It cannot be shorter: nginx-rtmp sends a new player audio at once but video
+# only from the next keyframe (1 s GOP here), and a probe that ends first
+# finds no video stream (so -probesize 32 -analyzeduration 0 fail; and 0
+# means ffmpeg's default, 5 s). The probe costs start-up only: nothing paces
+# the reading, so the decoder catches up within the warm-up.
+LOW_DELAY_INPUT = "-fflags nobuffer -flags low_delay -analyzeduration 1500000"
 
 
 def ffmpeg_command(src, is_file, ffmpeg, input_opts):
