@@ -1,6 +1,20 @@
 # shellcheck shell=bash
 # Shared by the benchmarks in scripts/bench/ (sourced).
 
+# The clocked live source (clocked_source_args, clocked_tee_url): every frame
+# carries the wall-clock ms it was made, for glass-to-glass latency.
+source "$(dirname "${BASH_SOURCE[0]}")/../../tests/support/clocked_source.sh"
+
+# bench_clocked_source SIZE VIDEO_BITRATE LOG URL...: the clocked source
+# (30 fps) encoded once, live, and pushed to every URL by the tee muxer, in
+# the background; CLOCKED_PID is its pid.
+bench_clocked_source() {
+  local size=$1 vb=$2 log=$3; shift 3
+  clocked_source_args "$size" 30 "$vb"
+  ffmpeg "${CLOCKED_ARGS[@]}" -f tee "$(clocked_tee_url "$@")" </dev/null 2>"$log" &
+  CLOCKED_PID=$!
+}
+
 # bench_source_720p: 16 s of 720p30 H.264 High 2.5 Mbit/s (B-frames, 2 s
 # GOP) + 48 kHz AAC that loops without a seam (-stream_loop -1), generated
 # once into $CACHE. Sets SRC.

@@ -9,6 +9,21 @@
 // playlist); playback must resume at S within 10 s, and the advance is
 // counted before and after the jump.
 //
+// --latency: glass-to-glass latency of the clocked source
+// (tests/support/clocked_source.sh: each frame carries the wall-clock ms it
+// was made in a band of 32 blocks at the top). At most every 90 ms, in
+// requestVideoFrameCallback (the frame was just handed to the compositor),
+// the band is drawn to a canvas and read; latency = Date.now() - that
+// instant. Reported after --latency-warmup S (default 2) from the first
+// frame: median, p95, min, max, samples, bands rejected (a misread or a
+// frame that is not from the clocked source), and hls.js's own estimate
+// (hls.latency, hls.targetLatency, sampled with the advance). The player
+// and the source must share a clock (the same machine, or NTP).
+// --low-latency: hls.js lowLatencyMode (LL-HLS parts and blocking reload
+// when the playlist has them; off otherwise, as before).
+// --live-sync-count N: hls.js liveSyncDurationCount (segments behind the
+// live edge to start at; hls.js's default is 3).
+//
 // A tiny HTTP server on 127.0.0.1 (ephemeral port) serves the page and hls.js
 // from node_modules; the HLS itself comes from --url (another origin: the HLS
 // server must send Access-Control-Allow-Origin). Measured: time to first frame,
@@ -29,12 +44,14 @@ const require = createRequire(import.meta.url);
 function usage(msg) {
   if (msg) process.stderr.write(`play_hls: ${msg}\n`);
   process.stderr.write('usage: play_hls.mjs --url URL --seconds N [--min-advance 0.9] [--switch-level] ' +
-                       '[--startup-timeout S] [--chromium PATH] [--verbose]\n');
+                       '[--startup-timeout S] [--latency [--latency-warmup S] [--min-latency-samples N]] [--low-latency] ' +
+                       '[--live-sync-count N] [--chromium PATH] [--verbose]\n');
   process.exit(2);
 }
 
 const opts = { url: '', seconds: 20, minAdvance: 0.9, switchLevel: false, seek: null, startupTimeout: 30,
-               chromium: DEFAULT_CHROMIUM, verbose: false };
+               chromium: DEFAULT_CHROMIUM, verbose: false, latency: false, latencyWarmup: 2, minLatencySamples: 1,
+               lowLatency: false, liveSyncCount: null };
 {
   const a = process.argv.slice(2);
   for (let i = 0; i < a.length; i++) {
@@ -48,12 +65,18 @@ const opts = { url: '', seconds: 20, minAdvance: 0.9, switchLevel: false, seek: 
       case '--startup-timeout': opts.startupTimeout = Number(need()); break;
       case '--chromium': opts.chromium = need(); break;
       case '--verbose': opts.verbose = true; break;
+      case '--latency': opts.latency = true; break;
+      case '--latency-warmup': opts.latencyWarmup = Number(need()); break;
+      case '--min-latency-samples': opts.minLatencySamples = Number(need()); break;
+      case '--low-latency': opts.lowLatency = true; break;
+      case '--live-sync-count': opts.liveSyncCount = Number(need()); break;
       case '-h': case '--help': usage(); break;
       default: usage(`unknown option ${a[i]}`);
     }
   }
   if (!/^https?:\/\//.test(opts.url)) usage('--url must be an http(s) URL');
-  if (!(opts.seconds > 0) || !(opts.startupTimeout > 0) || !(opts.minAdvance >= 0)) usage('bad number');
+  if (!(opts.seconds > 0) || !(opts.startupTimeout > 0) || !(opts.minAdvance >= 0) || !(opts.latencyWarmup >= 0) ||
+      !(opts.minLatencySamples >= 0) || (opts.liveSyncCount !== null && !(opts.liveSyncCount > 0))) usage('bad number');
 }
 const log = (...m) => { if (opts.verbose) process.stderr.write(`play_hls: ${m.join(' ')}\n`); };
 
@@ -70,6 +93,46 @@ const R = window.R = { t0: performance.now(), events: [], errors: [], fatal: nul
   firstFrameMs: null, waiting: 0, waitingAfterStart: 0, stalledErrors: 0, playing: false, supported: false,
   fragsLoaded: 0, lastFrag: null, mse: null };
 const v = document.getElementById('v');
+const Q = new URLSearchParams(location.search);
+// The clocked source's band (tests/support/clocked_source.sh): 32 blocks,
+// bits 0-23 the wall-clock ms mod 2^24, bits 24-31 a check byte.
+R.lat = []; R.latRejected = 0; R.latRead = 0;
+const WRAP = 16777216;
+function bandLayout(w) { const cols = w >= 640 ? 32 : 16; return { cols, rows: 32 / cols, bw: Math.floor(w / cols), bh: Math.floor(3 * w / (4 * cols)) }; }
+function readBand(px, w, L) {
+  let word = 0;
+  for (let i = 0; i < 32; i++) {
+    const bx = (i % L.cols) * L.bw, by = Math.floor(i / L.cols) * L.bh;
+    const x0 = bx + (L.bw >> 2), x1 = bx + L.bw - (L.bw >> 2), y0 = by + (L.bh >> 2), y1 = by + L.bh - (L.bh >> 2);
+    let sum = 0;
+    for (let y = y0; y < y1; y++) for (let x = x0; x < x1; x++) { const o = (y * w + x) * 4; sum += px[o] + px[o + 1] + px[o + 2]; }
+    const mean = sum / (3 * (x1 - x0) * (y1 - y0));
+    if (mean > 80 && mean < 170) return null;  // neither black nor white: a misread
+    if (mean >= 170) word += 2 ** i;
+  }
+  const val = word % WRAP, chk = Math.floor(word / WRAP);
+  return chk === (((val & 255) + 3 * ((val >> 8) & 255) + 7 * ((val >> 16) & 255) + 165) & 255) ? val : null;
+}
+if (Q.get('latency') === '1' && v.requestVideoFrameCallback) {
+  const canvas = document.createElement('canvas');
+  let ctx = null, lastAt = -1e9;
+  const onFrame = () => {
+    const t = performance.now();
+    if (t - lastAt >= 90 && v.videoWidth > 0) {
+      lastAt = t;
+      const w = v.videoWidth, L = bandLayout(w), h = Math.min(v.videoHeight, L.rows * L.bh);
+      if (canvas.width !== w || canvas.height !== h) { canvas.width = w; canvas.height = h; ctx = canvas.getContext('2d', { willReadFrequently: true }); }
+      ctx.drawImage(v, 0, 0, w, h, 0, 0, w, h);
+      const stamp = h === L.rows * L.bh ? readBand(ctx.getImageData(0, 0, w, h).data, w, L) : null;
+      const wall = Date.now();
+      R.latRead++;
+      if (stamp === null) R.latRejected++;
+      else if (R.lat.length < 100000) { const d = ((wall - stamp) % WRAP + WRAP) % WRAP; R.lat.push([t, d >= WRAP / 2 ? d - WRAP : d]); }
+    }
+    v.requestVideoFrameCallback(onFrame);
+  };
+  v.requestVideoFrameCallback(onFrame);
+}
 function note(s) { R.events.push(Math.round(performance.now() - R.t0) + ' ' + s); if (R.events.length > 200) R.events.shift(); }
 R.mse = typeof MediaSource !== 'undefined' &&
         MediaSource.isTypeSupported('video/mp4; codecs="avc1.64001f,mp4a.40.2"');
@@ -86,7 +149,9 @@ v.addEventListener('error', () => { R.fatal = R.fatal || { type: 'media', detail
 if (!R.supported) {
   R.fatal = { type: 'setup', details: 'Hls.isSupported() is false (no MSE / H.264 in this browser)' };
 } else {
-  const hls = window.hls = new Hls({ lowLatencyMode: false, enableWorker: true, debug: false });
+  const config = { lowLatencyMode: Q.get('ll') === '1', enableWorker: true, debug: false };
+  if (Q.get('lsc')) config.liveSyncDurationCount = Number(Q.get('lsc'));
+  const hls = window.hls = new Hls(config);
   hls.on(Hls.Events.MANIFEST_PARSED, (e, d) => {
     note('manifest parsed levels=' + d.levels.length);
     R.levels = d.levels.map(l => ({ bitrate: l.bitrate, width: l.width, height: l.height, codecs: (l.videoCodec || '') + ',' + (l.audioCodec || ''), url: l.url && l.url[0] || l.uri }));
@@ -104,13 +169,15 @@ if (!R.supported) {
     note('error ' + d.type + ' ' + d.details + (d.fatal ? ' FATAL' : ''));
   });
   hls.attachMedia(v);
-  hls.loadSource(new URLSearchParams(location.search).get('src'));
+  hls.loadSource(Q.get('src'));
 }
 window.sample = () => ({ now: performance.now(), ct: v.currentTime, paused: v.paused, rs: v.readyState,
   buffered: v.buffered.length ? v.buffered.end(v.buffered.length - 1) - v.currentTime : 0,
   level: window.hls ? window.hls.currentLevel : -1, dropped: v.getVideoPlaybackQuality ? v.getVideoPlaybackQuality().droppedVideoFrames : null,
   total: v.getVideoPlaybackQuality ? v.getVideoPlaybackQuality().totalVideoFrames : null,
-  w: v.videoWidth, h: v.videoHeight });
+  w: v.videoWidth, h: v.videoHeight,
+  hlsLatency: window.hls && Number.isFinite(window.hls.latency) ? window.hls.latency : null,
+  hlsTarget: window.hls && Number.isFinite(window.hls.targetLatency) ? window.hls.targetLatency : null });
 </script></body></html>`;
 
 const server = http.createServer((req, res) => {
@@ -133,7 +200,7 @@ let userDataDir;
 const result = { url: opts.url, hls_js: hlsVersion, ok: false, first_frame_ms: null, seconds: opts.seconds,
                  wall_s: null, advance_s: null, advance_ratio: null, stalls: 0, waiting_events: 0,
                  buffer_stalled_errors: 0, stalled_s: 0, stall_episodes: 0, longest_stall_s: 0, fatal: null, errors: [], levels: [],
-                 levels_switched: [], frags_loaded: 0, video: null, dropped_frames: null, reason: '' };
+                 levels_switched: [], frags_loaded: 0, video: null, dropped_frames: null, latency: null, reason: '' };
 let context;
 let exitCode = 1;
 let terminating = false;
@@ -173,7 +240,9 @@ try {
   const page = context.pages()[0] || await context.newPage();
   page.on('console', m => log('console', m.type(), m.text()));
   page.on('pageerror', e => { log('pageerror', e.message); result.errors.push({ type: 'pageerror', details: e.message }); });
-  await page.goto(`http://127.0.0.1:${pagePort}/?src=${encodeURIComponent(opts.url)}`, { timeout: 30000 });
+  const query = new URLSearchParams({ src: opts.url, latency: opts.latency ? '1' : '0', ll: opts.lowLatency ? '1' : '0' });
+  if (opts.liveSyncCount !== null) query.set('lsc', String(opts.liveSyncCount));
+  await page.goto(`http://127.0.0.1:${pagePort}/?${query}`, { timeout: 30000 });
 
   // Start-up: wait for the first rendered frame (or a fatal error).
   const startDeadline = Date.now() + opts.startupTimeout * 1000;
@@ -200,10 +269,14 @@ try {
     let switched = false;
     let advance = 0;
     let seekAt = null;
+    const hlsLatency = [];
+    const hlsTarget = [];
     const endAt = first.now + opts.seconds * 1000;
     while (last.now < endAt) {
       await sleep(Math.min(250, Math.max(10, endAt - last.now)));
       last = await page.evaluate(() => window.sample());
+      if (last.hlsLatency !== null && last.now - first.now >= opts.latencyWarmup * 1000) hlsLatency.push(last.hlsLatency);
+      if (last.hlsTarget !== null) hlsTarget.push(last.hlsTarget);
       const seeking = seekAt !== null && !result.seek.seeked_ms;
       if (seeking) {
         const done = await page.evaluate(() => window.R.seekedAt ? { at: window.R.seekedAt, ct: window.R.seekedCt } : null);
@@ -268,6 +341,17 @@ try {
     result.video = { width: last.w, height: last.h, buffered_s: +last.buffered.toFixed(2) };
     result.dropped_frames = last.dropped;
     result.total_frames = last.total;
+    if (opts.latency) {
+      const L = await page.evaluate(() => ({ lat: window.R.lat, rejected: window.R.latRejected, read: window.R.latRead }));
+      const from = first.now + opts.latencyWarmup * 1000;
+      const ms = L.lat.filter(([t]) => t >= from && t <= last.now).map(([, d]) => d).sort((a, b) => a - b);
+      const q = p => ms.length ? ms[Math.min(ms.length - 1, Math.round(p * (ms.length - 1)))] : null;
+      const med = xs => { const s = [...xs].sort((a, b) => a - b); return s.length ? +s[Math.floor(s.length / 2)].toFixed(3) : null; };
+      result.latency = { samples: ms.length, median_ms: q(0.5), p95_ms: q(0.95), min_ms: q(0), max_ms: q(1),
+                         negative: ms.filter(d => d < 0).length, bands_read: L.read, bands_rejected: L.rejected,
+                         warmup_s: opts.latencyWarmup, hls_latency_s: med(hlsLatency), hls_target_latency_s: med(hlsTarget),
+                         low_latency_mode: opts.lowLatency };
+    }
   }
   const fin = await page.evaluate(() => window.R);
   result.fatal = fin.fatal;
@@ -283,6 +367,9 @@ try {
   if (opts.verbose) result.events = fin.events;
   if (!result.reason) {
     if (result.fatal) result.reason = `hls.js fatal error: ${result.fatal.type} ${result.fatal.details}`;
+    else if (opts.latency && !(result.latency && result.latency.samples >= opts.minLatencySamples))
+      result.reason = `${result.latency ? result.latency.samples : 0} latency samples < ${opts.minLatencySamples}` +
+                      (result.latency && result.latency.bands_rejected ? ` (${result.latency.bands_rejected} bands rejected)` : '');
     else if (result.advance_ratio < opts.minAdvance) result.reason = `advance ratio ${result.advance_ratio} < ${opts.minAdvance}`;
     else if (opts.seek !== null && !(result.seek && result.seek.seeked_ms !== null && result.seek.ct_after >= opts.seek - 0.5))
       result.reason = `the seek to ${opts.seek} s did not land: ${JSON.stringify(result.seek)}`;

@@ -236,6 +236,19 @@ start_publisher() {
   PUB_PID=$BG_PID
 }
 
+# The clocked live source (tests/support/clocked_source.sh): every frame
+# carries the wall-clock ms it was made, for glass-to-glass latency.
+source "$ONAIR_SOURCE_DIR/tests/support/clocked_source.sh"
+
+# start_clocked_publisher NAME SIZE VIDEO_BITRATE URL...: the clocked source
+# (30 fps, encoded live) pushed to every URL by one ffmpeg (PUB_PID).
+start_clocked_publisher() {
+  local name=$1 size=$2 vb=$3; shift 3
+  clocked_source_args "$size" 30 "$vb"
+  bg "$name" ffmpeg "${CLOCKED_ARGS[@]}" -f tee "$(clocked_tee_url "$@")"
+  PUB_PID=$BG_PID
+}
+
 # fetch URL PREFIX: GET into PREFIX.body / PREFIX.headers; prints the status.
 fetch() {
   curl -sS --max-time 10 -D "$2.headers" -o "$2.body" -w '%{http_code}' "$1" 2>>"$T/curl.err" || echo 000
