@@ -260,20 +260,40 @@ header() { grep -i "^$2:" "$1.headers" | tail -1 | cut -d: -f2- | sed 's/^ *//' 
 first_uri() { grep -v '^#' "$1" | grep -m1 . | tr -d '\r'; }
 last_uri() { grep -v '^#' "$1" | grep . | tail -1 | tr -d '\r'; }
 
-# wait_playable NAME TIMEOUT_S: multivariant → media playlist → a segment with
-# a 200 and bytes. Sets PLAYABLE_MS (time spent waiting), MEDIA_URL.
+# hls_check FILE [PREVIOUS] / hls_check --multivariant FILE: our playlist
+# checker (onair-hlscheck: RFC 8216bis tag order and durations, parts, MSN
+# continuity against PREVIOUS, skips); an error fails the test.
+HLSCHECK=$ONAIR_BUILD_DIR/tools/hlscheck/onair-hlscheck
+[[ -x $HLSCHECK ]] || HLSCHECK=$ONAIR_SOURCE_DIR/build/tools/hlscheck/onair-hlscheck
+hls_check() {
+  [[ -x $HLSCHECK ]] || fail "onair-hlscheck missing: build the onair-hlscheck target"
+  local args
+  if [[ $1 == --multivariant ]]; then args=("$2" --multivariant); else args=("$1" --keyframe-segments); fi
+  [[ $1 != --multivariant && -n ${2:-} && -s ${2:-} ]] && args+=(--previous "$2")
+  "$HLSCHECK" "${args[@]}" >"$T/hlscheck.json" 2>&1 || fail "onair-hlscheck ${args[*]}: $(cat "$T/hlscheck.json")"
+}
+
+# playable_once NAME: multivariant → media playlist → its first segment, each
+# 200 and each playlist through hls_check (the media playlist against the one
+# fetched before from the same URL).
 playable_once() {
   local name=$1 mv uri seg
   mv=$T/pl-mv
   [[ $(fetch "$(hls_url "$name")" "$mv") == 200 ]] || return 1
+  hls_check --multivariant "$mv.body"
   uri=$(first_uri "$mv.body") && [[ -n $uri ]] || return 1
+  local prev=""
+  [[ ${MEDIA_URL:-} == "$(http_base)/live/$name/$uri" && -s $T/pl-media.body ]] && cp "$T/pl-media.body" "$T/pl-media.prev" && prev=$T/pl-media.prev
   MEDIA_URL="$(http_base)/live/$name/$uri"
   [[ $(fetch "$MEDIA_URL" "$T/pl-media") == 200 ]] || return 1
+  hls_check "$T/pl-media.body" "$prev"
   seg=$(first_uri "$T/pl-media.body") && [[ -n $seg ]] || return 1
   [[ $(fetch "${MEDIA_URL%/*}/$seg" "$T/pl-seg") == 200 ]] || return 1
   [[ -s $T/pl-seg.body ]]
 }
 live_playable() { playable_once "$1" && ! grep -q '^#EXT-X-ENDLIST' "$T/pl-media.body"; }
+# wait_playable NAME TIMEOUT_S: multivariant → media playlist → a segment with
+# a 200 and bytes. Sets PLAYABLE_MS (time spent waiting), MEDIA_URL.
 wait_playable() {
   local t0; t0=$(now_ms)
   wait_until "$2" "HLS of '$1' to become playable" playable_once "$1"
