@@ -23,6 +23,9 @@
 // when the playlist has them; off otherwise, as before).
 // --live-sync-count N: hls.js liveSyncDurationCount (segments behind the
 // live edge to start at; hls.js's default is 3).
+// --max-live-sync-rate R: hls.js maxLiveSyncPlaybackRate (up to R x speed
+// to catch up with the target latency; hls.js's default 1 never catches up
+// once behind, e.g. after the start-up).
 //
 // A tiny HTTP server on 127.0.0.1 (ephemeral port) serves the page and hls.js
 // from node_modules; the HLS itself comes from --url (another origin: the HLS
@@ -45,13 +48,13 @@ function usage(msg) {
   if (msg) process.stderr.write(`play_hls: ${msg}\n`);
   process.stderr.write('usage: play_hls.mjs --url URL --seconds N [--min-advance 0.9] [--switch-level] ' +
                        '[--startup-timeout S] [--latency [--latency-warmup S] [--min-latency-samples N]] [--low-latency] ' +
-                       '[--live-sync-count N] [--chromium PATH] [--verbose]\n');
+                       '[--live-sync-count N] [--max-live-sync-rate R] [--chromium PATH] [--verbose]\n');
   process.exit(2);
 }
 
 const opts = { url: '', seconds: 20, minAdvance: 0.9, switchLevel: false, seek: null, startupTimeout: 30,
                chromium: DEFAULT_CHROMIUM, verbose: false, latency: false, latencyWarmup: 2, minLatencySamples: 1,
-               lowLatency: false, liveSyncCount: null };
+               lowLatency: false, liveSyncCount: null, maxLiveSyncRate: null };
 {
   const a = process.argv.slice(2);
   for (let i = 0; i < a.length; i++) {
@@ -70,13 +73,15 @@ const opts = { url: '', seconds: 20, minAdvance: 0.9, switchLevel: false, seek: 
       case '--min-latency-samples': opts.minLatencySamples = Number(need()); break;
       case '--low-latency': opts.lowLatency = true; break;
       case '--live-sync-count': opts.liveSyncCount = Number(need()); break;
+      case '--max-live-sync-rate': opts.maxLiveSyncRate = Number(need()); break;
       case '-h': case '--help': usage(); break;
       default: usage(`unknown option ${a[i]}`);
     }
   }
   if (!/^https?:\/\//.test(opts.url)) usage('--url must be an http(s) URL');
   if (!(opts.seconds > 0) || !(opts.startupTimeout > 0) || !(opts.minAdvance >= 0) || !(opts.latencyWarmup >= 0) ||
-      !(opts.minLatencySamples >= 0) || (opts.liveSyncCount !== null && !(opts.liveSyncCount > 0))) usage('bad number');
+      !(opts.minLatencySamples >= 0) || (opts.liveSyncCount !== null && !(opts.liveSyncCount > 0)) ||
+      (opts.maxLiveSyncRate !== null && !(opts.maxLiveSyncRate >= 1 && opts.maxLiveSyncRate <= 2))) usage('bad number');
 }
 const log = (...m) => { if (opts.verbose) process.stderr.write(`play_hls: ${m.join(' ')}\n`); };
 
@@ -151,6 +156,7 @@ if (!R.supported) {
 } else {
   const config = { lowLatencyMode: Q.get('ll') === '1', enableWorker: true, debug: false };
   if (Q.get('lsc')) config.liveSyncDurationCount = Number(Q.get('lsc'));
+  if (Q.get('mlsr')) config.maxLiveSyncPlaybackRate = Number(Q.get('mlsr'));
   const hls = window.hls = new Hls(config);
   hls.on(Hls.Events.MANIFEST_PARSED, (e, d) => {
     note('manifest parsed levels=' + d.levels.length);
@@ -242,6 +248,7 @@ try {
   page.on('pageerror', e => { log('pageerror', e.message); result.errors.push({ type: 'pageerror', details: e.message }); });
   const query = new URLSearchParams({ src: opts.url, latency: opts.latency ? '1' : '0', ll: opts.lowLatency ? '1' : '0' });
   if (opts.liveSyncCount !== null) query.set('lsc', String(opts.liveSyncCount));
+  if (opts.maxLiveSyncRate !== null) query.set('mlsr', String(opts.maxLiveSyncRate));
   await page.goto(`http://127.0.0.1:${pagePort}/?${query}`, { timeout: 30000 });
 
   // Start-up: wait for the first rendered frame (or a fatal error).
@@ -350,7 +357,7 @@ try {
       result.latency = { samples: ms.length, median_ms: q(0.5), p95_ms: q(0.95), min_ms: q(0), max_ms: q(1),
                          negative: ms.filter(d => d < 0).length, bands_read: L.read, bands_rejected: L.rejected,
                          warmup_s: opts.latencyWarmup, hls_latency_s: med(hlsLatency), hls_target_latency_s: med(hlsTarget),
-                         low_latency_mode: opts.lowLatency };
+                         low_latency_mode: opts.lowLatency, max_live_sync_rate: opts.maxLiveSyncRate };
     }
   }
   const fin = await page.evaluate(() => window.R);

@@ -14,6 +14,8 @@ PLAYER=$ONAIR_SOURCE_DIR/tests/browser/play_hls.mjs
 [[ -x /usr/bin/chromium ]] || fail "/usr/bin/chromium missing: run scripts/setup.sh"
 
 export ONAIR_HLS_CONTAINER=fmp4
+# Classic fMP4 HLS: no parts (LL-HLS over fMP4 is llhls_test's).
+export ONAIR_HLS_PART_DURATION_MS=0
 source_flv
 create_channel fm
 start_onair

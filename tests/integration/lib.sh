@@ -391,3 +391,22 @@ kafka_channel() {
     --data-binary "{\"name\":\"$1\"}" "$MGR/api/v1/channels" |
     python3 -c 'import json,sys; print(json.load(sys.stdin)["stream_key"])') || fail "cannot create the channel $1"
 }
+
+# probe_parts URL SECONDS MIN_PARTS MAX_MEDIAN_MS: tools/latency/part_probe.py
+# follows the LL-HLS playlist at URL; fails unless it saw MIN_PARTS parts
+# without error, listed a median of at most MAX_MEDIAN_MS (times IT_SLOW)
+# after their last frame reached the ingest. Sets PROBE_SUMMARY.
+probe_parts() {
+  python3 "$ONAIR_SOURCE_DIR/tools/latency/part_probe.py" "$1" --seconds "$2" --json >"$T/probe.json" ||
+    fail "part_probe $1: $(cat "$T/probe.json")"
+  PROBE_SUMMARY=$(python3 - "$T/probe.json" "$3" "$(( $4 * IT_SLOW ))" <<'PY'
+import json, sys
+r = json.load(open(sys.argv[1]))
+a = r["availability_ms"]
+summary = "%d parts listed a median %.1f ms (p95 %.1f ms) after their last frame was published" % (r["parts"], a["median"], a["p95"])
+ok = r["parts"] >= int(sys.argv[2]) and r["errors"] == 0 and a["median"] <= float(sys.argv[3])
+print(summary if ok else "FAILED " + json.dumps(r))
+PY
+)
+  [[ $PROBE_SUMMARY != FAILED* ]] || fail "part availability at $1: ${PROBE_SUMMARY#FAILED }"
+}

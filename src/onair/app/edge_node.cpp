@@ -1,6 +1,8 @@
 // SPDX-License-Identifier: Apache-2.0
 #include "onair/app/edge_node.h"
 
+#include <cstdlib>
+
 #include "onair/bus/open_bus.h"
 #include "onair/runtime/wall_clock.h"
 
@@ -8,12 +10,22 @@ namespace onair::app {
 
 namespace {
 
+// PART-TARGET in 90 kHz ticks. Milliseconds cannot say 1/3 s: a value
+// within a millisecond of a multiple of 1/3 s is that multiple (333 ->
+// 30000, exactly 10 frames at 30 fps, 8 at 24), so parts hold whole frames.
+int64_t PartTargetTicks(uint32_t ms) {
+    const int64_t thirds = (static_cast<int64_t>(ms) * 3 + 500) / 1000;
+    if (thirds > 0 && std::abs(thirds * 1000 - static_cast<int64_t>(ms) * 3) <= 3) return thirds * 30000;
+    return static_cast<int64_t>(ms) * 90;
+}
+
 server::hls::HlsOptions HlsOptionsOf(const runtime::Config& c) {
     server::hls::HlsOptions o;
     o.segment_target_ticks = c.hls.segment_duration_ms * 90;
     o.window_segments = c.hls.window_segments;
     o.container = c.hls.container == "fmp4" ? packager::HlsRendition::Container::kFmp4
                                             : packager::HlsRendition::Container::kMpegTs;
+    o.part_target_ticks = PartTargetTicks(c.hls.part_duration_ms);
     return o;
 }
 

@@ -156,6 +156,15 @@ std::string HttpFragment(const LbConfig& c) {
     s += "        location ~ \\.m3u8$ {\n";
     s += "            proxy_pass http://onair_edges;\n";
     s += "            proxy_buffering off;\n";
+    s += "            # An LL-HLS blocking reload (_HLS_msn) is held by the edge up to\n";
+    s += "            # three target durations (then 503): wait longer than that.\n";
+    s += "            proxy_read_timeout 30s;\n";
+    s += "        }\n";
+    s += "        # LL-HLS parts (<n>.<k>.m4s): the one in progress is streamed by the\n";
+    s += "        # edge while it is written; pass each chunk on as it comes.\n";
+    s += "        location ~ [0-9]+\\.[0-9]+\\.m4s$ {\n";
+    s += "            proxy_pass http://onair_edges;\n";
+    s += "            proxy_buffering off;\n";
     s += "        }\n";
     s += "    }\n";
     s += "}\n";

@@ -151,7 +151,8 @@ int RunNode(const Roles& roles, const RoleFlags& flags, int threads) {
         routes.HandleAsync("/" + config.rtmp.app, serve);
         routes.HandleAsync("/vod", serve);
     }
-    routes.Handle("/", edge ? server::MakeRoutes(config, metrics, edge->hls()) : server::MakeHealthRoutes(metrics));
+    if (edge) server::AddHlsRoutes(routes, config, metrics, edge->hls());
+    else routes.Handle("/", server::MakeHealthRoutes(metrics));
     server::http::HttpServer http(pool, config.http, counters, std::move(routes));
     if (access_log) http.AddObserver(access_log.get());
     if (edge) http.AddObserver(&edge->audience_observer());

@@ -22,8 +22,8 @@ base::Status Unwritable(const media::CodecConfig& c, const char* why) {
 
 }  // namespace
 
-uint32_t Fmp4SegmentWriter::FragmentNumber(uint64_t sequence, uint32_t part) {
-    const uint64_t n = 1 + sequence * kPartsPerSegment + std::min(part, kPartsPerSegment - 1);
+uint32_t Fmp4SegmentWriter::FragmentNumber(uint64_t sequence, uint32_t fragment) {
+    const uint64_t n = 1 + sequence * kPartsPerSegment + std::min(fragment, kPartsPerSegment - 1);
     return static_cast<uint32_t>(n);  // mod 2^32
 }
 
@@ -66,9 +66,9 @@ void Fmp4SegmentWriter::Begin(uint64_t sequence, bool /*discontinuity*/) {
     // where each fragment starts.
     builder_.emplace(tracks_, /*origin_dts=*/0);
     sequence_ = sequence;
-    part_ = 0;
-    segment_.clear();
-    segment_.reserve(last_size_ + last_size_ / 8);
+    fragment_ = 0;
+    segment_.Reset(last_size_ + last_size_ / 8);
+    part_start_ = 0;
     pending_bytes_ = 0;
 }
 
@@ -86,29 +86,34 @@ base::Status Fmp4SegmentWriter::Write(const media::Packet& packet) {
 
 bool Fmp4SegmentWriter::CutFragment() {
     if (!builder_ || builder_->empty()) return false;
-    const format::mp4::FragmentBytes f =
-        builder_->Finish(FragmentNumber(sequence_, part_), std::nullopt, std::nullopt);
-    ++part_;
-    segment_.reserve(segment_.size() + f.size);
-    segment_.insert(segment_.end(), f.header.span().begin(), f.header.span().end());
-    for (const auto& p : f.payloads) segment_.insert(segment_.end(), p.span().begin(), p.span().end());
+    const format::mp4::FragmentBytes f = builder_->Finish(FragmentNumber(sequence_, fragment_), std::nullopt, std::nullopt);
+    ++fragment_;
+    segment_.Append(f.header.span());
+    for (const auto& p : f.payloads) segment_.Append(p.span());
     pending_bytes_ = 0;
     return true;
 }
 
+base::SharedBuffer Fmp4SegmentWriter::FinishChunk() {
+    (void)CutFragment();
+    return segment_.Slice(part_start_);
+}
+
 base::SharedBuffer Fmp4SegmentWriter::FinishPart() {
-    const size_t start = segment_.size();
-    if (!CutFragment()) return {};
-    // The segment is still growing: the part is a copy of its new bytes.
-    return base::SharedBuffer::Copy(std::span<const uint8_t>(segment_).subspan(start));
+    (void)CutFragment();
+    // A slice of the segment's storage: bytes once written never change.
+    auto part = segment_.Slice(part_start_);
+    part_start_ = segment_.size();
+    return part;
 }
 
 base::SharedBuffer Fmp4SegmentWriter::Finish() {
     (void)CutFragment();
     builder_.reset();
     last_size_ = segment_.size();
-    auto out = base::SharedBuffer::Adopt(std::move(segment_));
-    segment_ = std::vector<uint8_t>();
+    auto out = segment_.Slice(0);
+    segment_.Reset(0);
+    part_start_ = 0;
     pending_bytes_ = 0;
     return out;
 }

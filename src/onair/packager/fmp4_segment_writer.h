@@ -7,15 +7,17 @@
 
 #include "onair/format/mp4/fragment_builder.h"
 #include "onair/format/mp4/track.h"
+#include "onair/packager/segment_buffer.h"
 #include "onair/packager/segment_writer.h"
 
 namespace onair::packager {
 
 /// fMP4/CMAF segments (classic fMP4 HLS, and the parts of LL-HLS): an init
 /// segment (ftyp + moov: avc1/avcC, mp4a/esds; format::mp4::WriteInitSegment)
-/// for EXT-X-MAP, and per segment one moof + mdat per part
-/// (format::mp4::FragmentBuilder), or one for the whole segment when no part
-/// is cut.
+/// for EXT-X-MAP, and per segment one moof + mdat per part or per chunk
+/// of a part (format::mp4::FragmentBuilder), or one for the whole segment
+/// when nothing is cut. The segment is written once into a SegmentBuffer;
+/// parts, the open part's bytes so far and the segment are slices of it.
 ///
 /// Deterministic: a segment's bytes are a function of its number, the
 /// configs and its packets (and of where its parts were cut), so packagers
@@ -23,8 +25,9 @@ namespace onair::packager {
 ///  - decode times are absolute (origin 0): tfdt = round(DTS * timescale /
 ///    90000), video at 90 kHz, AAC at its sample rate; never a sum of
 ///    earlier durations;
-///  - mfhd's sequence_number is 1 + sequence * kPartsPerSegment + part
-///    (mod 2^32; parts past the limit keep the last index), so it increases
+///  - mfhd's sequence_number is 1 + sequence * kPartsPerSegment + the
+///    fragment's index in its segment (one per part, or per chunk; mod
+///    2^32; fragments past the limit keep the last index), so it increases
 ///    through the stream and is known from the segment number alone;
 ///  - a sample's duration is the step to the next sample of its track in
 ///    the fragment; the last sample's is the step before it in the same
@@ -40,7 +43,8 @@ namespace onair::packager {
 /// Not thread-safe.
 class Fmp4SegmentWriter final : public SegmentWriter {
 public:
-    /// Parts numbered within one segment's range of mfhd sequence numbers.
+    /// Fragments (parts or chunks) numbered within one segment's range of
+    /// mfhd sequence numbers.
     static constexpr uint32_t kPartsPerSegment = 1000;
 
     Fmp4SegmentWriter() = default;
@@ -54,11 +58,14 @@ public:
     base::Status Write(const media::Packet& packet) override;
     base::SharedBuffer FinishPart() override;
     base::SharedBuffer Finish() override;
+    base::SharedBuffer FinishChunk() override;
+    bool SupportsChunks() const override { return true; }
     size_t size() const override { return segment_.size() + pending_bytes_; }
     std::string_view extension() const override { return "m4s"; }
 
-    /// mfhd's sequence_number of part `part` of segment `sequence`.
-    static uint32_t FragmentNumber(uint64_t sequence, uint32_t part);
+    /// mfhd's sequence_number of fragment `fragment` (0 the first, part or
+    /// chunk) of segment `sequence`.
+    static uint32_t FragmentNumber(uint64_t sequence, uint32_t fragment);
 
 private:
     /// Cuts the packets since the last part into one fragment appended to
@@ -75,8 +82,9 @@ private:
     // must not carry from one segment into the next.
     std::optional<format::mp4::FragmentBuilder> builder_;
     uint64_t sequence_ = 0;
-    uint32_t part_ = 0;
-    std::vector<uint8_t> segment_;  // the fragments cut so far
+    uint32_t fragment_ = 0;         // fragments cut in the open segment
+    SegmentBuffer segment_;         // the fragments cut so far
+    size_t part_start_ = 0;         // of the open part, in segment_
     size_t pending_bytes_ = 0;      // payload and trun bytes not cut yet
     size_t last_size_ = 0;          // to reserve the next segment's buffer
 };

@@ -29,6 +29,16 @@ uint64_t BitsPerSecond(uint64_t bytes, int64_t ticks) {
 constexpr int64_t kDefaultVideoFrame = media::kTimescale / 30;
 constexpr int64_t kDefaultAudioFrame = 1024 * media::kTimescale / 44100;
 
+// An EXT-X-PART (LL-HLS).
+format::hls::PartialSegment PartModel(int64_t duration, std::string uri, bool independent, bool gap) {
+    format::hls::PartialSegment m;
+    m.duration = duration;
+    m.uri = std::move(uri);
+    m.independent = independent;
+    m.gap = gap;
+    return m;
+}
+
 std::unique_ptr<SegmentWriter> WriterFor(const HlsRendition::Options& options) {
     if (options.container == HlsRendition::Container::kFmp4) return std::make_unique<Fmp4SegmentWriter>();
     return std::make_unique<TsSegmentWriter>(options.ts);
@@ -39,7 +49,10 @@ std::unique_ptr<SegmentWriter> WriterFor(const HlsRendition::Options& options) {
 HlsRendition::HlsRendition(const Options& options) : HlsRendition(options, WriterFor(options)) {}
 
 HlsRendition::HlsRendition(const Options& options, std::unique_ptr<SegmentWriter> writer)
-    : options_(options), writer_(std::move(writer)), target_seconds_(CeilSeconds(options.target_duration)) {}
+    : options_(options),
+      writer_(std::move(writer)),
+      low_latency_(options.part_target > 0 && writer_->SupportsChunks()),
+      target_seconds_(CeilSeconds(options.target_duration)) {}
 
 void HlsRendition::SetConfigs(std::optional<media::CodecConfig> video, std::optional<media::CodecConfig> audio) {
     if (video == video_ && audio == audio_) return;
@@ -83,15 +96,19 @@ void HlsRendition::Push(const media::Packet& packet) {
         ++stats_.dropped_before_start;
         return;
     }
+    if (low_latency_) BeforeWrite(packet);
     if (open_->oversize || writer_->size() >= options_.max_segment_bytes) {
         open_->oversize = true;
         ++stats_.dropped_oversize;
+        if (low_latency_) AfterWrite(packet, false);
         return;
     }
     if (!writer_->Write(packet).ok()) {
         ++stats_.write_errors;
+        if (low_latency_) AfterWrite(packet, false);
         return;
     }
+    if (low_latency_) AfterWrite(packet, true);
     ++stats_.packets;
     if (packet.kind == media::TrackKind::kVideo) ++open_->video_frames;
     open_->end_dts = std::max(open_->end_dts, packet.dts);
@@ -120,6 +137,7 @@ void HlsRendition::Open(const media::Packet& packet, uint64_t sequence, bool dis
                                own_discontinuities_;
     s.wallclock_ms = packet.wallclock_ms;
     s.tracks = tracks_;
+    s.part_start_dts = packet.dts;
     open_ = s;
     target_seconds_ = std::max(target_seconds_, RoundedSeconds(packet.longest_segment));
     last_sequence_ = sequence;
@@ -151,7 +169,19 @@ void HlsRendition::Complete(int64_t duration, bool estimated) {
     s.video_frames = open_->video_frames;
     s.estimated = estimated;
     s.tracks = open_->tracks;
+    if (low_latency_) ClosePart(open_->start_dts + s.duration);
     s.data = writer_->Finish();
+    if (low_latency_) {
+        // The parts again, as slices of the final buffer: one storage per
+        // segment even if it grew after a part was handed out.
+        s.parts = std::move(open_->parts);
+        size_t offset = 0;
+        for (auto& part : s.parts) {
+            const size_t size = part.data.size();
+            if (size > 0) part.data = s.data.Slice(offset, size);
+            offset += size;
+        }
+    }
     open_.reset();
     target_seconds_ = std::max(target_seconds_, RoundedSeconds(s.duration));
     ++stats_.segments;
@@ -169,6 +199,56 @@ void HlsRendition::SlideOut(CompleteSegment&& segment) { grace_.push_back(std::m
 
 void HlsRendition::TrimGrace() {
     while (grace_.size() > options_.grace_segments) grace_.pop_front();
+}
+
+bool HlsRendition::CutsParts(const media::Packet& packet) const {
+    const bool video = open_->tracks && open_->tracks->video;
+    return packet.kind == (video ? media::TrackKind::kVideo : media::TrackKind::kAudio);
+}
+
+int64_t HlsRendition::StepMargin() const {
+    const int64_t cap = options_.part_target * 15 / 100;
+    return open_->max_cut_step > 0 ? std::min(open_->max_cut_step, cap) : cap;
+}
+
+void HlsRendition::BeforeWrite(const media::Packet& packet) {
+    if (!CutsParts(packet)) return;
+    if (packet.dts > open_->part_start_dts + options_.part_target - StepMargin()) ClosePart(packet.dts);
+}
+
+void HlsRendition::AfterWrite(const media::Packet& packet, bool written) {
+    if (!CutsParts(packet)) return;
+    auto& o = *open_;
+    if (o.last_cut_dts && packet.dts > *o.last_cut_dts) o.max_cut_step = std::max(o.max_cut_step, packet.dts - *o.last_cut_dts);
+    o.last_cut_dts = packet.dts;
+    if (!written) return;
+    if (!o.part_independent) o.part_independent = packet.kind != media::TrackKind::kVideo || packet.keyframe;
+    if (!o.chunk_start_dts) o.chunk_start_dts = packet.dts;
+    if (packet.dts + StepMargin() >= *o.chunk_start_dts + options_.part_target / 3) {
+        auto so_far = writer_->FinishChunk();
+        if (so_far.size() > o.part_so_far.size()) ++stats_.chunks;
+        o.part_so_far = std::move(so_far);
+        o.chunk_start_dts.reset();
+    }
+}
+
+void HlsRendition::ClosePart(int64_t end_dts) {
+    auto& o = *open_;
+    SegmentPart part;
+    part.start_dts = o.part_start_dts;
+    part.duration = std::max<int64_t>(end_dts - o.part_start_dts, 0);
+    part.independent = o.part_independent.value_or(false);
+    part.data = writer_->FinishPart();
+    if (part.data.size() > o.part_so_far.size()) ++stats_.chunks;  // the last chunk
+    if (part.data.empty()) ++stats_.gap_parts;
+    if (part.duration > options_.part_target) ++stats_.parts_over_target;
+    ++stats_.parts;
+    o.parts.push_back(std::move(part));
+    o.part_start_dts = end_dts;
+    o.part_independent.reset();
+    o.part_so_far = {};
+    o.chunk_start_dts.reset();
+    ++version_;
 }
 
 void HlsRendition::NoteFrame(const media::Packet& packet) {
@@ -257,7 +337,81 @@ format::hls::MediaPlaylist HlsRendition::PlaylistModel() const {
     // RFC 8216 section 7: EXT-X-MAP in a playlist without
     // EXT-X-I-FRAMES-ONLY needs version 6 or greater.
     if (map != nullptr) p.version = 6;
+    if (low_latency_) AddLowLatency(p, map);
     return p;
+}
+
+std::string HlsRendition::PartUri(uint64_t sequence, size_t part) const {
+    return options_.uri_prefix + std::to_string(sequence) + "." + std::to_string(part) + "." +
+           std::string(writer_->extension());
+}
+
+void HlsRendition::AddLowLatency(format::hls::MediaPlaylist& p, const std::string* last_map) const {
+    const int64_t target = target_seconds_ * media::kTimescale;
+    p.part_target = options_.part_target;
+    p.server_control.can_block_reload = true;
+    p.server_control.part_hold_back = 3 * options_.part_target;
+    p.server_control.can_skip_until = 6 * target;
+    // The parts of the open segment, then of the complete segments that end
+    // within three target durations of the end (6.2.2).
+    int64_t after = 0;  // duration from a segment's end to the playlist's end
+    if (open_ && !open_->parts.empty()) {
+        format::hls::MediaSegment m;
+        m.discontinuity = open_->discontinuity;
+        if (open_->wallclock_ms != 0) m.program_date_time_ms = open_->wallclock_ms;
+        const auto& id = open_->tracks ? open_->tracks->init_id : std::string();
+        if (!id.empty() && (last_map == nullptr || *last_map != id)) m.map_uri = options_.uri_prefix + "init-" + id + ".mp4";
+        for (size_t k = 0; k < open_->parts.size(); ++k) {
+            const SegmentPart& part = open_->parts[k];
+            m.parts.push_back(PartModel(part.duration, PartUri(open_->sequence, k), part.independent, part.data.empty()));
+            after += part.duration;
+        }
+        p.open_segment = std::move(m);
+    }
+    for (size_t i = window_.size(); i-- > 0;) {
+        if (after > 3 * target) break;
+        const CompleteSegment& s = window_[i];
+        auto& parts = p.segments[i].parts;
+        for (size_t k = 0; k < s.parts.size(); ++k) {
+            const SegmentPart& part = s.parts[k];
+            parts.push_back(PartModel(part.duration, PartUri(s.sequence, k), part.independent, part.data.empty()));
+        }
+        after += s.duration;
+    }
+    if (open_ && !ended_) {
+        format::hls::PreloadHint hint;
+        hint.type = format::hls::PreloadHintType::kPart;
+        hint.uri = PartUri(open_->sequence, open_->parts.size());
+        p.preload_hints.push_back(std::move(hint));
+    }
+    // EXT-X-SKIP (a delta update of this playlist) needs 9: the same version
+    // for the full playlist keeps it from changing between reloads.
+    p.version = std::max({p.version, 9, format::hls::RequiredVersion(p)});
+}
+
+std::optional<base::SharedBuffer> HlsRendition::Part(uint64_t sequence, uint32_t part) const {
+    const std::vector<SegmentPart>* parts = nullptr;
+    if (open_ && open_->sequence == sequence) parts = &open_->parts;
+    for (const auto* list : {&window_, &grace_}) {
+        for (const auto& s : *list) {
+            if (s.sequence == sequence) parts = &s.parts;
+        }
+    }
+    if (parts == nullptr || part >= parts->size() || (*parts)[part].data.empty()) return std::nullopt;
+    return (*parts)[part].data;
+}
+
+std::optional<HlsRendition::OpenPart> HlsRendition::PartInProgress() const {
+    if (!low_latency_ || !open_ || ended_) return std::nullopt;
+    return OpenPart{open_->sequence, static_cast<uint32_t>(open_->parts.size()), open_->part_so_far};
+}
+
+std::optional<HlsRendition::PartPosition> HlsRendition::LastPart() const {
+    if (open_ && !open_->parts.empty()) return PartPosition{open_->sequence, static_cast<uint32_t>(open_->parts.size() - 1)};
+    if (window_.empty()) return std::nullopt;
+    const auto& last = window_.back();
+    if (last.parts.empty()) return PartPosition{last.sequence, std::nullopt};
+    return PartPosition{last.sequence, static_cast<uint32_t>(last.parts.size() - 1)};
 }
 
 std::string HlsRendition::InitSegmentId(const base::SharedBuffer& init) {

@@ -7,6 +7,7 @@
 #include <optional>
 #include <string>
 #include <string_view>
+#include <vector>
 
 #include "onair/base/shared_buffer.h"
 #include "onair/format/hls/media_playlist.h"
@@ -74,6 +75,56 @@ namespace onair::packager {
 ///    config: the avcC is in the init) applies at the next segment start,
 ///    with a new init and a new id. InitSegment() serves the inits the
 ///    listed, grace and open segments need.
+///  - LL-HLS (Options::part_target > 0; fMP4 only, the option is ignored
+///    for MPEG-TS): each segment is cut into parts as its packets come,
+///    served at "<prefix><sequence>.<part>.m4s" (part 0 the first) while
+///    the segment stays at "<prefix><sequence>.m4s", the concatenation of
+///    its parts. See "Parts" below.
+///
+/// Parts. PART-TARGET (PT) is Options::part_target as given: it is a
+/// maximum (a part MUST NOT be longer), and the same on every packager.
+/// A part's duration is the DTS of the packet that starts the next part (or
+/// the next segment) minus the DTS of its own first packet, so it is only
+/// known when that packet comes; to stay within PT without waiting, a part
+/// ends right before the first packet of the cutting track (video when the
+/// segment has video, else audio; parts start where a video frame does, so
+/// their boundaries increase with the segments') whose DTS is above the
+/// part's start + PT - M, M the largest DTS step between consecutive
+/// packets of that track in the segment so far, at most 15% of PT (and
+/// that until a step is seen). The next packet then lands at most M later,
+/// so the part lasts at most PT, and at least 85% of PT (the draft's lower
+/// bound for a part that is not its segment's last). Only a step larger than
+/// every earlier one of the segment (a gap, or video under ~20 fps) can
+/// give a longer part: counted in Stats::parts_over_target. Everything here
+/// is a function of the segment's own packets in order, so every packager,
+/// even one that started later, cuts the same parts.
+///  - A part is INDEPENDENT=YES when its first video sample is a keyframe
+///    (every part when there is no video). A part whose packets were all
+///    refused (writer errors, an oversize segment) is listed GAP=YES.
+///  - Chunks: each part is written as CMAF chunks (moof + mdat), one closed
+///    after the cutting track's packet that makes the chunk span about a
+///    third of PT (its DTS + M >= the chunk's first DTS + PT / 3), so
+///    PartInProgress() gives a growing prefix of the part while it is
+///    written and a server can stream the preload-hinted part. The cost is
+///    a moof per chunk: measured on the test sample (25 fps + AAC, PT =
+///    1/3 s), 9.4 chunks/s and 11.5 kbit/s more than one fragment per
+///    segment, 0.4% of a 3 Mbit/s rendition, 3% of a 400 kbit/s one.
+///  - Bytes: one SegmentBuffer per segment; parts, chunks so far and the
+///    segment are slices of it (no copy of the media after muxing); when the
+///    segment completes its parts are re-taken from its final buffer.
+///  - The playlist (version 9: EXT-X-MAP needs 6, and CAN-SKIP-UNTIL is
+///    advertised, whose EXT-X-SKIP needs 9, so full and delta playlists have
+///    the same version): EXT-X-PART-INF:PART-TARGET=PT, EXT-X-SERVER-CONTROL
+///    with CAN-BLOCK-RELOAD=YES, PART-HOLD-BACK = 3 PT (the draft's SHOULD)
+///    and CAN-SKIP-UNTIL = 6 target durations (the minimum; a caller makes
+///    delta updates with format::hls::DeltaOf), the parts of the complete
+///    segments that end within 3 target durations of the playlist's end
+///    (6.2.2: older parts SHOULD go), the open segment with its complete
+///    parts (when it has one), and EXT-X-PRELOAD-HINT TYPE=PART naming the
+///    part in progress, which always completes under that name (unless all
+///    its packets are refused: then it is a GAP part and is not served).
+///    EXT-X-RENDITION-REPORT: the caller adds the other renditions'
+///    LastPart() to the model.
 ///
 /// Not thread-safe: the caller (server::hls::HlsChannel) holds a lock.
 class HlsRendition {
@@ -86,6 +137,10 @@ public:
         size_t grace_segments = 2;
         size_t max_segment_bytes = size_t{64} << 20;
         format::mpegts::MuxerOptions ts;
+        /// LL-HLS: the Part Target Duration, 90 kHz (0: no parts; ignored for
+        /// MPEG-TS). 1/3 s is 30000: 8 frames at 24 fps, 10 at 30, 20 at 60
+        /// fit it exactly (0.333 s, 29970, would make 30 fps parts 9 frames).
+        int64_t part_target = 0;
         /// Put before "<sequence>.<ext>" in segment URIs. A per-broadcast
         /// prefix keeps URIs unique across broadcasts of one channel, so an
         /// immutable cached segment of an earlier broadcast is never served.
@@ -100,6 +155,22 @@ public:
         uint64_t config_errors = 0;         // configs the writer could not use
         uint64_t ignored_stamps = 0;        // segment_start not above the last
         uint64_t sequence_gaps = 0;         // window restarts
+        uint64_t parts = 0;                 // completed (LL-HLS)
+        uint64_t chunks = 0;                // CMAF chunks written (LL-HLS)
+        uint64_t gap_parts = 0;             // parts without bytes (GAP=YES)
+        uint64_t parts_over_target = 0;     // longer than PART-TARGET
+    };
+    /// The part being written (LL-HLS): segment `msn`, part `index`, its
+    /// bytes so far (complete chunks: a prefix of the part's final bytes).
+    struct OpenPart {
+        uint64_t msn = 0;
+        uint32_t index = 0;
+        base::SharedBuffer bytes_so_far;
+    };
+    /// The last part (or segment) listed, for EXT-X-RENDITION-REPORT.
+    struct PartPosition {
+        uint64_t msn = 0;
+        std::optional<uint32_t> part;  // none: the segment has no listed parts
     };
 
     /// Segments of options.container.
@@ -137,6 +208,22 @@ public:
     format::hls::MediaPlaylist PlaylistModel() const;
     /// A listed or grace segment's bytes; std::nullopt otherwise.
     std::optional<base::SharedBuffer> Segment(uint64_t sequence) const;
+    /// LL-HLS: part `part` of segment `sequence` once complete (of the open,
+    /// a listed or a grace segment); std::nullopt otherwise (also for GAP
+    /// parts).
+    std::optional<base::SharedBuffer> Part(uint64_t sequence, uint32_t part) const;
+    /// LL-HLS: the part in progress, the one EXT-X-PRELOAD-HINT names;
+    /// std::nullopt without parts, before the first segment or once ended.
+    /// Its bytes grow with each chunk (poll after Push); once the part
+    /// completes Part() has it, and the bytes given here are its prefix.
+    std::optional<OpenPart> PartInProgress() const;
+    /// The last listed part (the open segment's, else the last complete
+    /// segment's) or, without parts, the last segment; std::nullopt before
+    /// any is listed. For the other renditions' EXT-X-RENDITION-REPORT
+    /// (LAST-MSN, LAST-PART).
+    std::optional<PartPosition> LastPart() const;
+    bool low_latency() const { return low_latency_; }
+
     /// The init segment named `id` (see InitSegmentId) if a listed, grace or
     /// open segment needs it; std::nullopt otherwise (and always for TS).
     std::optional<base::SharedBuffer> InitSegment(std::string_view id) const;
@@ -145,7 +232,8 @@ public:
     static std::string InitSegmentId(const base::SharedBuffer& init);
 
     /// Changes whenever Playlist(), PlaylistModel() or VariantModel() may
-    /// have changed (a segment opened, completed or the stream ended), so a
+    /// have changed (a segment or part opened, completed or the stream
+    /// ended; a chunk does not change it), so a
     /// caller can keep the text it wrote until then.
     uint64_t version() const { return version_; }
 
@@ -160,6 +248,12 @@ private:
         std::optional<base::SharedBuffer> init;
         std::string init_id;  // InitSegmentId(*init); empty without one
     };
+    struct SegmentPart {
+        int64_t start_dts = 0;
+        int64_t duration = 0;  // 90 kHz
+        bool independent = false;
+        base::SharedBuffer data;  // empty: GAP
+    };
     struct CompleteSegment {
         uint64_t sequence = 0;
         int64_t duration = 0;  // 90 kHz
@@ -170,6 +264,7 @@ private:
         bool estimated = false;  // duration: completed by EndOfStream
         std::shared_ptr<const Tracks> tracks;
         base::SharedBuffer data;
+        std::vector<SegmentPart> parts;  // LL-HLS: slices of data
     };
     struct OpenSegment {
         uint64_t sequence = 0;
@@ -181,6 +276,14 @@ private:
         uint64_t video_frames = 0;
         std::shared_ptr<const Tracks> tracks;
         bool oversize = false;
+        // LL-HLS: the complete parts and the one in progress.
+        std::vector<SegmentPart> parts;
+        int64_t part_start_dts = 0;
+        std::optional<bool> part_independent;  // set by its first cutting-track packet
+        base::SharedBuffer part_so_far;
+        std::optional<int64_t> chunk_start_dts;  // first cutting-track DTS of the chunk
+        std::optional<int64_t> last_cut_dts;     // last cutting-track DTS
+        int64_t max_cut_step = 0;                // largest step between them
     };
 
     void Open(const media::Packet& packet, uint64_t sequence, bool discontinuity);
@@ -190,10 +293,24 @@ private:
     void SlideOut(CompleteSegment&& segment);
     void TrimGrace();
     void NoteFrame(const media::Packet& packet);
+    /// LL-HLS: the packet's track is the one parts are cut on.
+    bool CutsParts(const media::Packet& packet) const;
+    /// LL-HLS: M in the class comment.
+    int64_t StepMargin() const;
+    /// LL-HLS: before writing `packet`, ends the part in progress if it is
+    /// due; after, notes the step and closes a chunk if it is due.
+    void BeforeWrite(const media::Packet& packet);
+    void AfterWrite(const media::Packet& packet, bool written);
+    /// Ends the part in progress at `end_dts`.
+    void ClosePart(int64_t end_dts);
+    /// Adds the parts, the open segment, server control and the hint.
+    void AddLowLatency(format::hls::MediaPlaylist& p, const std::string* last_map) const;
+    std::string PartUri(uint64_t sequence, size_t part) const;
     int64_t FrameEstimate() const;
 
     const Options options_;
     std::unique_ptr<SegmentWriter> writer_;
+    const bool low_latency_;  // part_target > 0 and the writer has chunks
     std::optional<media::CodecConfig> video_;
     std::optional<media::CodecConfig> audio_;
     bool configs_pending_ = true;

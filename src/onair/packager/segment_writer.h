@@ -22,26 +22,29 @@ namespace onair::packager {
 /// FinishPart() between packets (LL-HLS partial segments), Finish().
 ///
 /// Parts: FinishPart() closes a partial segment of the open segment and
-/// returns the bytes written since the previous part (fMP4: one moof +
-/// mdat; MPEG-TS: the TS packets, the first part with the PAT and PMT).
-/// Finish() closes what is left as a last part and returns the whole
-/// segment, which is exactly its parts' bytes concatenated: every part is
-/// a byte range of its segment (EXT-X-PART may list it with BYTERANGE, and
-/// a player that fetched the parts has the segment). A packager that lists
-/// parts calls FinishPart() before Finish() to have the last part's bytes
-/// too (Finish() then adds nothing). Each part is a copy of the range of
-/// the segment buffer it ends: the segment must be one contiguous buffer
-/// (served whole, with Range requests) while parts are handed out before
-/// it is complete, so one extra copy of the media (a memcpy per byte,
-/// small next to the network) buys contiguous segments.
+/// returns the bytes written since the previous part (fMP4: its moof +
+/// mdat fragments; MPEG-TS: the TS packets, the first part with the PAT
+/// and PMT). Finish() closes what is left as a last part and returns the
+/// whole segment, which is exactly its parts' bytes concatenated: every
+/// part is a byte range of its segment (EXT-X-PART may list it with
+/// BYTERANGE, and a player that fetched the parts has the segment). A
+/// packager that lists parts calls FinishPart() before Finish() to have the
+/// last part's bytes too (Finish() then adds nothing). fMP4 hands parts out
+/// as slices of the segment's own storage (SegmentBuffer: no copy); MPEG-TS
+/// as a copy of the range of the segment buffer they end.
 ///
-/// Where parts are cut changes the bytes (fMP4: the fragmentation; TS: the
-/// audio PES bundling), so for packagers to agree the cut points must be
-/// deterministic, a function of the packets: a part ends right before the
-/// first packet whose DTS >= the part's start + the part target; the first
-/// part starts at the segment's first DTS, each next one at the DTS of the
-/// packet that ended the previous. Without FinishPart() a segment is one
-/// part (one fragment).
+/// Chunks (SupportsChunks(): fMP4): FinishChunk() closes the packets since
+/// the previous chunk into one CMAF chunk (a moof + mdat) of the open part
+/// and returns the open part's bytes so far. Bytes once returned never
+/// change, so they are a prefix of the part FinishPart() returns: a server
+/// can stream a part while it is being written.
+///
+/// Where parts and chunks are cut changes the bytes (fMP4: the
+/// fragmentation; TS: the audio PES bundling), so for packagers to agree
+/// the cut points must be deterministic, a function of the segment's own
+/// packets in order, never of arrival time (HlsRendition's rule is in
+/// hls_rendition.h). Without FinishPart() a segment is one part (one
+/// fragment).
 class SegmentWriter {
 public:
     virtual ~SegmentWriter() = default;
@@ -70,6 +73,10 @@ public:
     virtual base::SharedBuffer FinishPart() = 0;
     /// Completes the open segment and returns its bytes (all its parts').
     virtual base::SharedBuffer Finish() = 0;
+    /// Closes a chunk of the open part (see above) and returns the open
+    /// part's bytes so far; {} for containers without chunks.
+    virtual base::SharedBuffer FinishChunk() { return {}; }
+    virtual bool SupportsChunks() const { return false; }
 
     /// The init segment for the current configs (EXT-X-MAP), for containers
     /// that have one (fMP4); std::nullopt for MPEG-TS, whose segments carry

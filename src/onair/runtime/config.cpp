@@ -79,6 +79,7 @@ const std::vector<Field>& Fields() {
         U32("hls.segment_duration_ms", [](Config& c) -> uint32_t& { return c.hls.segment_duration_ms; }),
         U32("hls.window_segments", [](Config& c) -> uint32_t& { return c.hls.window_segments; }),
         Str("hls.container", [](Config& c) -> std::string& { return c.hls.container; }),
+        U32("hls.part_duration_ms", [](Config& c) -> uint32_t& { return c.hls.part_duration_ms; }),
         Str("log.level", [](Config& c) -> std::string& { return c.log.level; }),
         Str("log.format", [](Config& c) -> std::string& { return c.log.format; }),
         Str("manager.admin_token", [](Config& c) -> std::string& { return c.manager.admin_token; }),
@@ -150,6 +151,9 @@ base::Status Validate(const Config& c) {
         return ConfigError("config: hls.window_segments must be 2..1000");
     if (c.hls.container != "ts" && c.hls.container != "fmp4")
         return ConfigError("config: hls.container must be ts or fmp4");
+    if (c.hls.part_duration_ms != 0 &&
+        (c.hls.part_duration_ms < 100 || c.hls.part_duration_ms * 2 > c.hls.segment_duration_ms))
+        return ConfigError("config: hls.part_duration_ms must be 0 (no LL-HLS) or 100..half of hls.segment_duration_ms");
     static const char* kLevels[] = {"trace", "debug", "info", "warn", "error", "off"};
     bool level_ok = false;
     for (auto* l : kLevels) level_ok |= c.log.level == l;

@@ -39,6 +39,7 @@ struct Config {
         uint32_t segment_duration_ms = 2000;       // target; segments cut at the first keyframe after it
         uint32_t window_segments = 6;              // segments listed in the live playlist
         std::string container = "ts";              // segments: ts (MPEG-TS) or fmp4 (fMP4/CMAF with an init segment)
+        uint32_t part_duration_ms = 333;           // LL-HLS parts (fmp4 only): 0 off; 333 is exactly 1/3 s
     } hls;
     struct Log {
         std::string level = "info";                // trace, debug, info, warn, error
@@ -78,7 +79,7 @@ struct Config {
     struct Edge {
         std::string upstream;                      // http://HOST:PORT: a pull-through cache of that edge or origin instead of reading the bus
         uint32_t cache_mib = 512;                  // the pull-through cache's bodies, all together (LRU beyond)
-        uint32_t upstream_timeout_ms = 5000;       // one upstream fetch, connect to last byte (then 502)
+        uint32_t upstream_timeout_ms = 10000;      // one upstream fetch, connect to last byte (then 502); above an LL-HLS blocking reload
     } edge;
     struct Transcode {
         bool enabled = true;                       // onair serve: transcode in this process

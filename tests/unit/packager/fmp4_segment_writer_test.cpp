@@ -152,6 +152,69 @@ TEST(Fmp4SegmentWriter, PartsConcatenateToTheSegment) {
     EXPECT_EQ(video_samples, OfKind(packets, media::TrackKind::kVideo).size());
 }
 
+TEST(Fmp4SegmentWriter, ChunksArePrefixesOfTheirPartAndShareTheSegmentsStorage) {
+    auto w = Configured();
+    EXPECT_TRUE(w.SupportsChunks());
+    const auto packets = Packets();
+    w.Begin(3, false);
+    // A chunk after every video packet, a part after every fourth.
+    std::vector<base::SharedBuffer> so_far, parts;
+    int video = 0;
+    uint32_t fragments = 0;
+    for (const auto& p : packets) {
+        ASSERT_TRUE(w.Write(p).ok());
+        if (p.kind != media::TrackKind::kVideo) continue;
+        so_far.push_back(w.FinishChunk());
+        ++fragments;
+        if (++video % 4 == 0) {
+            parts.push_back(w.FinishPart());
+            // Each of the part's bytes so far is a prefix of it.
+            for (const auto& b : so_far) EXPECT_EQ(parts.back().view().substr(0, b.size()), b.view());
+            EXPECT_EQ(so_far.back().size(), parts.back().size());  // nothing pending after the last chunk
+            so_far.clear();
+        }
+    }
+    parts.push_back(w.FinishPart());
+    // A last fragment when audio came after the last chunk.
+    if (parts.back().size() > (so_far.empty() ? 0 : so_far.back().size())) ++fragments;
+    const auto segment = w.Finish();
+    Bytes joined;
+    for (const auto& p : parts) joined.insert(joined.end(), p.span().begin(), p.span().end());
+    EXPECT_EQ(Bytes(segment.span().begin(), segment.span().end()), joined);
+    // The chunks are numbered on through the segment.
+    size_t at = 0;
+    uint32_t n = 0;
+    while (at < segment.size()) {
+        auto f = format::mp4::ReadFragment(segment.span().subspan(at));
+        ASSERT_TRUE(f.ok()) << f.error().message;
+        EXPECT_EQ(f->sequence_number, Fmp4SegmentWriter::FragmentNumber(3, n++));
+        at += f->size;
+    }
+    EXPECT_EQ(n, fragments);
+    // The last part is a view of the segment's storage, not a copy (the
+    // first ones may be of a smaller storage the segment outgrew).
+    EXPECT_EQ(parts.back().data(), segment.data() + segment.size() - parts.back().size());
+}
+
+TEST(SegmentBuffer, SlicesStayValidWhenItGrows) {
+    SegmentBuffer b;
+    b.Reset(4);
+    const uint8_t abc[] = {'a', 'b', 'c'};
+    b.Append(abc);
+    const auto first = b.Slice(0);
+    for (int i = 0; i < 1000; ++i) b.Append(abc);  // outgrows the 4 bytes
+    EXPECT_EQ(first.view(), "abc");
+    EXPECT_EQ(b.size(), 3003u);
+    EXPECT_EQ(b.Slice(3000).view(), "abc");
+    EXPECT_EQ(b.Slice(3002, 10).view(), "c");  // clamped
+    EXPECT_TRUE(b.Slice(5000).empty());
+    b.Reset(0);
+    EXPECT_EQ(b.size(), 0u);
+    EXPECT_TRUE(b.Slice(0).empty());
+    EXPECT_EQ(first.view(), "abc");  // still the old storage
+    EXPECT_FALSE(TsSegmentWriter().SupportsChunks());
+}
+
 TEST(Fmp4SegmentWriter, ALoneSampleGetsADefaultNotAnEarlierSegmentsDuration) {
     // A writer that wrote a 25 fps segment before, and a fresh one: the
     // one-frame segment after it is the same bytes, 1/30 s and 1024.

@@ -1,8 +1,8 @@
 // SPDX-License-Identifier: Apache-2.0
 // HlsRendition with the fMP4 writer: the playlist names an init segment
 // (EXT-X-MAP) by its bytes, again where it changes, the rendition serves
-// the inits its segments need, and ffmpeg reads init + segments as one
-// stream with the packets' timestamps.
+// the inits its segments need, and ffmpeg reads init + segments (or
+// LL-HLS parts) as one stream with the packets' timestamps.
 #include <gtest/gtest.h>
 
 #include <string>
@@ -142,10 +142,24 @@ protected:
     void SetUp() override {
         if (!test::HaveTool("ffprobe") || !test::HaveTool("ffmpeg")) GTEST_SKIP() << "ffprobe/ffmpeg not installed";
     }
+    // Feeds `r`, then has ffmpeg decode its init and segments (its parts
+    // with LL-HLS) and ffprobe list the packets.
+    static void DecodesAsOneStream(HlsRendition& r);
 };
 
 TEST_F(HlsRenditionFmp4Ffmpeg, InitAndSegmentsDecodeAsOneStream) {
-    HlsRendition r(Options());
+    // Classic fMP4, and LL-HLS (0.2 s parts of CMAF chunks) read as the
+    // parts an LL-HLS player fetches.
+    for (const int64_t part_target : {int64_t{0}, int64_t{18000}}) {
+        SCOPED_TRACE(part_target);
+        auto o = Options();
+        o.part_target = part_target;
+        HlsRendition r(o);
+        DecodesAsOneStream(r);
+    }
+}
+
+void HlsRenditionFmp4Ffmpeg::DecodesAsOneStream(HlsRendition& r) {
     const auto fed = Feed(r, 4);
     r.EndOfStream();
     const auto playlist = r.PlaylistModel();
@@ -156,7 +170,15 @@ TEST_F(HlsRenditionFmp4Ffmpeg, InitAndSegmentsDecodeAsOneStream) {
         const auto n = static_cast<uint64_t>(std::stoull(s.uri.substr(3)));
         const auto seg = r.Segment(n);
         ASSERT_TRUE(seg);
-        all.insert(all.end(), seg->span().begin(), seg->span().end());
+        if (!r.low_latency()) {
+            all.insert(all.end(), seg->span().begin(), seg->span().end());
+            continue;
+        }
+        const size_t before = all.size();
+        uint32_t k = 0;
+        for (; auto part = r.Part(n, k); ++k) all.insert(all.end(), part->span().begin(), part->span().end());
+        EXPECT_GE(k, 2u);
+        EXPECT_EQ(all.size() - before, seg->size());
     }
     const auto path = test::WriteTempFile("onair_rendition_fmp4.mp4", all);
     EXPECT_EQ(test::RunCommand("ffmpeg -nostdin -v error -i '" + path + "' -f null -"), "");

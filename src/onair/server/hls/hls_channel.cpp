@@ -4,6 +4,7 @@
 #include <algorithm>
 
 #include "onair/base/entity_tag.h"
+#include "onair/format/hls/media_playlist.h"
 #include "onair/format/hls/multivariant_playlist.h"
 #include "onair/runtime/wall_clock.h"
 
@@ -16,6 +17,7 @@ packager::HlsRendition::Options RenditionOptions(const HlsOptions& o, const std:
     r.window_segments = o.window_segments;
     r.target_duration = o.segment_target_ticks;
     r.container = o.container;
+    r.part_target = o.part_target_ticks;
     return r;
 }
 using runtime::WallClockMs;
@@ -37,24 +39,45 @@ std::optional<std::string> Copied(const HlsChannel::PlaylistRef& p) {
 HlsChannel::HlsChannel(std::string channel, std::string_view broadcast_id, const HlsOptions& options)
     : channel_(std::move(channel)),
       segment_prefix_(std::string(broadcast_id) + "-"),
-      options_(RenditionOptions(options, segment_prefix_)) {
+      options_(RenditionOptions(options, segment_prefix_)),
+      low_latency_(options.part_target_ticks > 0 && options.container == packager::HlsRendition::Container::kFmp4) {
     renditions_.emplace("src", std::make_unique<Rendition>(options_));
 }
 
 void HlsChannel::OnItem(const router::StreamItem& item) {
-    std::lock_guard lock(mu_);
-    FeedLocked(*renditions_.at("src"), item);
-    if (item.kind == router::StreamItem::Kind::kEnd) ended_ = true;
+    bool changed = false;
+    {
+        std::lock_guard lock(mu_);
+        const uint64_t before = VersionLocked();
+        FeedLocked(*renditions_.at("src"), item);
+        if (item.kind == router::StreamItem::Kind::kEnd) ended_ = true;
+        changed = VersionLocked() != before;
+    }
+    // Outside the lock: the waiters it wakes take it to answer.
+    if (changed) changes_.Notify();
 }
 
 void HlsChannel::OnRenditionItem(std::string_view rendition, const router::StreamItem& item) {
-    std::lock_guard lock(mu_);
-    auto it = renditions_.find(rendition);
-    if (it == renditions_.end()) {
-        if (item.kind == router::StreamItem::Kind::kEnd) return;
-        it = renditions_.emplace(std::string(rendition), std::make_unique<Rendition>(options_)).first;
+    bool changed = false;
+    {
+        std::lock_guard lock(mu_);
+        auto it = renditions_.find(rendition);
+        if (it == renditions_.end()) {
+            if (item.kind == router::StreamItem::Kind::kEnd) return;
+            it = renditions_.emplace(std::string(rendition), std::make_unique<Rendition>(options_)).first;
+        }
+        const uint64_t before = VersionLocked();
+        FeedLocked(*it->second, item);
+        changed = VersionLocked() != before;
     }
-    FeedLocked(*it->second, item);
+    if (changed) changes_.Notify();
+}
+
+uint64_t HlsChannel::VersionLocked() const {
+    // Each only grows, so any change changes the sum.
+    uint64_t version = 0;
+    for (const auto& [name, r] : renditions_) version += r->packager.version();
+    return version;
 }
 
 void HlsChannel::FeedLocked(Rendition& r, const router::StreamItem& item) {
@@ -80,12 +103,34 @@ void HlsChannel::FeedLocked(Rendition& r, const router::StreamItem& item) {
             } else {
                 r.packager.Push(item.packet);
             }
+            AdvanceHintedLocked(r);
             break;
         case Kind::kEnd:
             r.packager.EndOfStream();
             r.ended = true;
+            AdvanceHintedLocked(r);
             break;
     }
+}
+
+void HlsChannel::AdvanceHintedLocked(Rendition& r) {
+    if (!r.hinted) return;
+    Rendition::Hinted& h = *r.hinted;
+    const uint64_t sent = h.stream->size();
+    if (const auto open = r.packager.PartInProgress(); open && open->msn == h.msn && open->index == h.index) {
+        // A chunk more (its bytes only grow: a prefix of the part's).
+        if (open->bytes_so_far.size() > sent) (void)h.stream->Append(open->bytes_so_far.Slice(sent));
+        return;
+    }
+    // It is complete (or, all its packets refused, a GAP part: never).
+    const auto done = r.packager.Part(h.msn, h.index);
+    if (done && done->size() >= sent) {
+        if (done->size() > sent) (void)h.stream->Append(done->Slice(sent));
+        h.stream->Close();
+    } else {
+        h.stream->Fail();
+    }
+    r.hinted.reset();
 }
 
 std::vector<const HlsChannel::Rendition*> HlsChannel::ListedLocked(std::vector<std::string>* names) const {
@@ -122,8 +167,7 @@ std::vector<std::string> HlsChannel::ListedRenditions() const {
 HlsChannel::PlaylistRef HlsChannel::MultivariantPlaylistText() const {
     std::lock_guard lock(mu_);
     if (!renditions_.at("src")->packager.has_segments()) return nullptr;
-    uint64_t version = 0;
-    for (const auto& [name, r] : renditions_) version += r->packager.version();
+    const uint64_t version = VersionLocked();
     if (multivariant_ && multivariant_version_ == version) return multivariant_;
     // Like the media playlists, a function of the listed segments: edges
     // that list the same segments serve the same text.
@@ -140,16 +184,89 @@ HlsChannel::PlaylistRef HlsChannel::MultivariantPlaylistText() const {
     return multivariant_;
 }
 
+const format::hls::MediaPlaylist& HlsChannel::ModelLocked(const std::string& name, Rendition& r) const {
+    const uint64_t key = low_latency_ ? VersionLocked() : r.packager.version();
+    if (r.model && r.cache_key == key) return *r.model;
+    auto model = std::make_shared<format::hls::MediaPlaylist>(r.packager.PlaylistModel());
+    if (low_latency_) {
+        // Where the other renditions are, so a player switching to one
+        // asks for its next part at once (6.2.5.3 / 4.4.5.4).
+        std::vector<std::string> names;
+        const auto listed = ListedLocked(&names);
+        for (size_t i = 0; i < listed.size(); ++i) {
+            if (names[i] == name) continue;
+            const auto last = listed[i]->packager.LastPart();
+            if (!last) continue;
+            format::hls::RenditionReport report;
+            report.uri = "../" + names[i] + "/index.m3u8";
+            report.last_msn = last->msn;
+            if (last->part) report.last_part = *last->part;
+            model->rendition_reports.push_back(std::move(report));
+        }
+    }
+    r.model = std::move(model);
+    r.cache_key = key;
+    r.playlist.reset();
+    r.delta.reset();
+    return *r.model;
+}
+
 HlsChannel::PlaylistRef HlsChannel::MediaPlaylistText(std::string_view rendition) const {
+    return MediaPlaylistText(rendition, false);
+}
+
+HlsChannel::PlaylistRef HlsChannel::MediaPlaylistText(std::string_view rendition, bool delta) const {
     std::lock_guard lock(mu_);
     auto it = renditions_.find(rendition);
     if (it == renditions_.end() || !it->second->packager.has_segments()) return nullptr;
     Rendition& r = *it->second;
-    if (!r.playlist || r.playlist_version != r.packager.version()) {
-        r.playlist = MakePlaylist(r.packager.Playlist());
-        r.playlist_version = r.packager.version();
+    const format::hls::MediaPlaylist& model = ModelLocked(it->first, r);
+    if (delta && low_latency_) {
+        if (!r.delta) r.delta = MakePlaylist(format::hls::WriteMediaPlaylist(format::hls::DeltaOf(model)));
+        return r.delta;
     }
+    if (!r.playlist) r.playlist = MakePlaylist(format::hls::WriteMediaPlaylist(model));
     return r.playlist;
+}
+
+std::optional<format::hls::BlockingAnswer> HlsChannel::Blocking(
+    std::string_view rendition, const format::hls::DeliveryDirectives& directives) const {
+    std::lock_guard lock(mu_);
+    auto it = renditions_.find(rendition);
+    if (it == renditions_.end() || !it->second->packager.has_segments()) return std::nullopt;
+    return format::hls::AnswerBlockingRequest(directives, ModelLocked(it->first, *it->second));
+}
+
+HlsChannel::PartAnswer HlsChannel::FindPart(std::string_view rendition, uint64_t msn, uint32_t part) const {
+    using Kind = PartAnswer::Kind;
+    PartAnswer answer;
+    if (!low_latency_) return answer;
+    std::lock_guard lock(mu_);
+    auto it = renditions_.find(rendition);
+    if (it == renditions_.end()) return answer;
+    Rendition& r = *it->second;
+    if (auto done = r.packager.Part(msn, part)) {
+        answer.kind = Kind::kComplete;
+        answer.bytes = std::move(*done);
+        return answer;
+    }
+    const auto open = r.packager.PartInProgress();
+    if (!open) return answer;
+    if (open->msn == msn && open->index == part) {
+        if (!r.hinted) {
+            r.hinted = Rendition::Hinted{msn, part, http::BodyStream::Make()};
+            if (!open->bytes_so_far.empty()) (void)r.hinted->stream->Append(open->bytes_so_far);
+        }
+        answer.kind = Kind::kInProgress;
+        answer.stream = r.hinted->stream;
+        return answer;
+    }
+    // One or two parts past the one in progress (into the next segment
+    // too): the player read a hint from an edge a moment ahead of this one.
+    const bool ahead = (msn == open->msn && part > open->index && part <= open->index + 2) ||
+                       (msn == open->msn + 1 && part <= 1);
+    if (ahead) answer.kind = Kind::kAhead;
+    return answer;
 }
 
 std::optional<std::string> HlsChannel::MultivariantPlaylist() const { return Copied(MultivariantPlaylistText()); }

@@ -10,8 +10,12 @@
 #include <vector>
 
 #include "onair/base/shared_buffer.h"
+#include "onair/format/hls/delivery_directives.h"
+#include "onair/format/hls/media_playlist.h"
 #include "onair/packager/hls_rendition.h"
 #include "onair/router/stream_item.h"
+#include "onair/server/http/body_stream.h"
+#include "onair/server/http/change_notifier.h"
 
 namespace onair::server::hls {
 
@@ -19,6 +23,8 @@ struct HlsOptions {
     int64_t segment_target_ticks = 2 * 90000;
     size_t window_segments = 6;
     packager::HlsRendition::Container container = packager::HlsRendition::Container::kMpegTs;
+    /// LL-HLS: PART-TARGET, 90 kHz (0: none; fMP4 only).
+    int64_t part_target_ticks = 0;
 };
 
 /// The live HLS of one broadcast: the source as published ("src") and the
@@ -62,6 +68,37 @@ public:
     /// The segments' file extension ("ts" or "m4s").
     std::string_view segment_extension() const;
 
+    // ---- LL-HLS (HlsOptions::part_target_ticks with fMP4) ----
+    bool low_latency() const { return low_latency_; }
+    /// Notified whenever a playlist of this channel may have changed (a part
+    /// or segment completed, the stream ended): blocking playlist reloads
+    /// and requests of a part not yet begun wait on it.
+    http::ChangeNotifier& changes() const { return changes_; }
+    /// The media playlist, whole or (`delta`: _HLS_skip) the delta update
+    /// (EXT-X-SKIP), with an EXT-X-RENDITION-REPORT per other listed
+    /// rendition. Written once per version of the channel, like the others.
+    PlaylistRef MediaPlaylistText(std::string_view rendition, bool delta) const;
+    /// What a blocking reload (_HLS_msn, _HLS_part) of `rendition` gets
+    /// now; std::nullopt when there is no such playlist (yet).
+    std::optional<format::hls::BlockingAnswer> Blocking(std::string_view rendition,
+                                                        const format::hls::DeliveryDirectives& directives) const;
+    /// A request of part `part` of segment `msn`:
+    ///  - kComplete: its bytes;
+    ///  - kInProgress: the part the preload hint names, still being written:
+    ///    a stream of its bytes as they are written, shared by every
+    ///    request of it (it ends when the part does);
+    ///  - kAhead: a part just after the one in progress (this edge is a
+    ///    moment behind the one the player read the hint from): wait on
+    ///    changes() and ask again;
+    ///  - kNone: no such part (gone, never, or too far ahead).
+    struct PartAnswer {
+        enum class Kind : uint8_t { kNone, kComplete, kInProgress, kAhead };
+        Kind kind = Kind::kNone;
+        base::SharedBuffer bytes;
+        std::shared_ptr<http::BodyStream> stream;
+    };
+    PartAnswer FindPart(std::string_view rendition, uint64_t msn, uint32_t part) const;
+
     const std::string& channel() const { return channel_; }
     /// What every segment file name of this broadcast starts with.
     const std::string& segment_prefix() const { return segment_prefix_; }
@@ -82,15 +119,32 @@ private:
         std::optional<media::CodecConfig> video;
         std::optional<media::CodecConfig> audio;
         bool ended = false;
-        PlaylistRef playlist;  // written at playlist_version
-        uint64_t playlist_version = 0;
+        // What is served of it, made at `cache_key` (its version; with
+        // LL-HLS the channel's, since the rendition reports name the others).
+        uint64_t cache_key = ~uint64_t{0};
+        std::shared_ptr<const format::hls::MediaPlaylist> model;
+        PlaylistRef playlist, delta;
+        // LL-HLS: the stream of the hinted part, once a request asked for it.
+        struct Hinted {
+            uint64_t msn = 0;
+            uint32_t index = 0;
+            std::shared_ptr<http::BodyStream> stream;
+        };
+        std::optional<Hinted> hinted;
     };
     void FeedLocked(Rendition& r, const router::StreamItem& item);
     std::vector<const Rendition*> ListedLocked(std::vector<std::string>* names) const;
+    uint64_t VersionLocked() const;
+    /// The model of what `name` serves now (cached per version).
+    const format::hls::MediaPlaylist& ModelLocked(const std::string& name, Rendition& r) const;
+    /// Feeds the hinted part's stream what was written of it since.
+    static void AdvanceHintedLocked(Rendition& r);
 
     const std::string channel_;
     const std::string segment_prefix_;
     const packager::HlsRendition::Options options_;
+    const bool low_latency_;
+    mutable http::ChangeNotifier changes_;
     mutable std::mutex mu_;
     std::map<std::string, std::unique_ptr<Rendition>, std::less<>> renditions_;  // "src" always
     bool ended_ = false;

@@ -13,6 +13,7 @@ namespace {
 void DropBody(HttpResponse& response) {
     response.body = {};
     response.file.reset();
+    response.stream.reset();
 }
 
 }  // namespace
@@ -28,6 +29,7 @@ BodyPart SelectBodyPart(const HttpRequest& request, HttpResponse& response) {
         DropBody(response);
         return {};
     }
+    if (response.stream) return whole;  // its size is not known yet: no Range
     response.headers.emplace_back("Accept-Ranges", "bytes");
     const std::string_view range = request.header("Range");
     if (range.empty()) return whole;

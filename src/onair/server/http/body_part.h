@@ -23,7 +23,9 @@ struct BodyPart {
 ///     `Content-Range: bytes a-b/size`, an unsatisfiable one a 416 with
 ///     `Content-Range: bytes */size`; a malformed, multi-range or overlong
 ///     one is ignored (200 whole, which the RFC allows).
-/// Every 200 and 206 to a GET or HEAD says `Accept-Ranges: bytes`. Other
+/// A streamed body (`response.stream`) gets step 1 only, and no
+/// Accept-Ranges. Every other 200 and 206 to a GET or HEAD says
+/// `Accept-Ranges: bytes`. Other
 /// methods and statuses are sent as the handler made them, whole.
 BodyPart SelectBodyPart(const HttpRequest& request, HttpResponse& response);
 

@@ -16,17 +16,24 @@ bool PrefixMatches(std::string_view prefix, std::string_view path) {
 }  // namespace
 
 HttpDispatcher& HttpDispatcher::Handle(std::string prefix, HttpHandler handler) {
-    routes_.push_back(Route{std::move(prefix), std::move(handler), Mode::kInline, nullptr});
+    routes_.push_back(Route{std::move(prefix), std::move(handler), Mode::kInline, nullptr, {}});
     return *this;
 }
 
 HttpDispatcher& HttpDispatcher::HandleBlocking(std::string prefix, HttpHandler handler) {
-    routes_.push_back(Route{std::move(prefix), std::move(handler), Mode::kBlocking, nullptr});
+    routes_.push_back(Route{std::move(prefix), std::move(handler), Mode::kBlocking, nullptr, {}});
     return *this;
 }
 
-HttpDispatcher& HttpDispatcher::HandleAsync(std::string prefix, AsyncHttpHandler handler) {
-    routes_.push_back(Route{std::move(prefix), nullptr, Mode::kAsync, std::move(handler)});
+HttpDispatcher& HttpDispatcher::HandleAsync(std::string prefix, AsyncHttpHandler handler, AsyncOptions options) {
+    routes_.push_back(Route{std::move(prefix), nullptr, Mode::kAsync, std::move(handler), options});
+    return *this;
+}
+
+HttpDispatcher& HttpDispatcher::HandleInlineOrAsync(std::string prefix, HttpHandler handler,
+                                                    AsyncHttpHandler async_handler, AsyncOptions options) {
+    routes_.push_back(
+        Route{std::move(prefix), std::move(handler), Mode::kInlineOrAsync, std::move(async_handler), options});
     return *this;
 }
 

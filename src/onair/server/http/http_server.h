@@ -17,8 +17,8 @@ namespace onair::server::http {
 /// HTTP/1.1 server (Boost.Beast, one coroutine per connection): keep-alive,
 /// request bodies, header (431) and body (413) limits, the idle timeout for
 /// the wait for a request's header and again for its body, CORS on every
-/// response, HEAD answered without a body, bodies from memory or streamed
-/// from an open file, one byte Range and If-None-Match on a 200 to a GET or
+/// response, HEAD answered without a body, bodies from memory, streamed
+/// from an open file or sent chunked as they are written (BodyStream), one byte Range and If-None-Match on a 200 to a GET or
 /// HEAD (SelectBodyPart). Handlers come from an
 /// HttpDispatcher; its blocking ones run on a worker pool of
 /// `config.worker_threads` threads owned by the server.

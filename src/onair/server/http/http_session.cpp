@@ -1,15 +1,20 @@
 // SPDX-License-Identifier: Apache-2.0
 #include "onair/server/http/http_session.h"
 
+#include <sys/socket.h>
 #include <unistd.h>
 
 #include <algorithm>
 #include <array>
 #include <cerrno>
+#include <cstdio>
 #include <cstring>
+#include <variant>
 #include <vector>
 #include <boost/asio/co_spawn.hpp>
 #include <boost/asio/experimental/as_tuple.hpp>
+#include <boost/asio/experimental/awaitable_operators.hpp>
+#include <boost/asio/steady_timer.hpp>
 #include <boost/asio/use_awaitable.hpp>
 #include <boost/asio/write.hpp>
 #include <boost/beast/core.hpp>
@@ -17,6 +22,7 @@
 
 #include "onair/runtime/logger.h"
 #include "onair/server/http/body_part.h"
+#include "onair/server/http/body_stream.h"
 
 namespace onair::server::http {
 
@@ -35,6 +41,11 @@ constexpr std::string_view kContinue = "HTTP/1.1 100 Continue\r\n\r\n";
 // A file body goes out in reads of at most this much: the only memory a
 // download holds, however large the file.
 constexpr uint64_t kFileChunkBytes = 256 * 1024;
+// A streamed body goes out in gather writes of at most this many chunks.
+constexpr size_t kStreamChunksPerWrite = 64;
+// An async handler cancelled because its client closed: logged with
+// nginx's "client closed request".
+constexpr unsigned kClientClosedStatus = 499;
 
 struct ConnectionGauge {
     explicit ConnectionGauge(runtime::Gauge& g) : gauge(g) { gauge.Inc(); }
@@ -108,6 +119,10 @@ asio::awaitable<HttpResponse> CallAsync(const AsyncHttpHandler& handler, const H
     std::string what = "unknown exception";
     try {
         co_return co_await handler(request);
+    } catch (const boost::system::system_error& e) {
+        // Cancelled (its client closed, see WatchClientClose): nobody to answer, nothing to log.
+        if (e.code() == asio::error::operation_aborted) co_return HttpResponse::Text(kClientClosedStatus, "");
+        what = e.what();
     } catch (const std::exception& e) {
         what = e.what();
     } catch (...) {
@@ -144,6 +159,98 @@ asio::awaitable<bool> StreamFile(beast::tcp_stream& stream, const FileBody& file
         part.length -= static_cast<uint64_t>(n);
     }
     co_return true;
+}
+
+// Tells the observers of a request answered (or abandoned) with `status`.
+void TellObservers(const HttpSessionEnv& env, const HttpRequest& request,
+                   std::chrono::system_clock::time_point received_at, std::chrono::steady_clock::time_point started,
+                   unsigned status, uint64_t body_bytes) {
+    if (env.observers.empty()) return;
+    CompletedRequest done;
+    done.received_at = received_at;
+    done.duration_ns =
+        std::chrono::duration_cast<std::chrono::nanoseconds>(std::chrono::steady_clock::now() - started).count();
+    done.client_ip = request.client_ip;
+    done.method = request.method;
+    done.path = request.path;
+    done.query = request.query;
+    done.user_agent = request.header("User-Agent");
+    done.referrer = request.header("Referer");
+    done.status = status;
+    done.body_bytes = body_bytes;
+    for (RequestObserver* o : env.observers) o->OnRequest(done);
+}
+
+// Completes when the client closes or resets the connection while a
+// handler waits (run against it with ||, which then cancels the handler).
+// Bytes the client sends meanwhile (a pipelined request) are left for the
+// next read and end the watching: it then waits until it is cancelled.
+asio::awaitable<void> WatchClientClose(asio::ip::tcp::socket& socket) {
+    auto [ec] = co_await socket.async_wait(asio::socket_base::wait_read, kTuple);
+    if (ec == asio::error::operation_aborted) co_return;  // the handler finished first
+    if (!ec) {
+        char byte = 0;
+        const ssize_t n = ::recv(socket.native_handle(), &byte, 1, MSG_PEEK | MSG_DONTWAIT);
+        if (n > 0 || (n < 0 && (errno == EAGAIN || errno == EWOULDBLOCK || errno == EINTR))) {
+            asio::steady_timer forever(socket.get_executor(), asio::steady_timer::time_point::max());
+            co_await forever.async_wait(kTuple);
+        }
+    }
+}
+
+// Sends `body` as it is appended, from its first chunk: with `chunked`,
+// one HTTP chunk per appended chunk (size line, bytes, CRLF in one gather
+// write with the others ready) and the last-chunk once it is closed;
+// without (HTTP/1.0), the bytes alone, the close ending the body. Each
+// write is bounded by the idle timeout and the whole by the stream's
+// max_duration. Adds the body bytes written to `body_sent` and every byte
+// written to `sent`. False when the connection must close: a write failed,
+// the stream failed, or it was not done within max_duration.
+asio::awaitable<bool> StreamBody(beast::tcp_stream& stream, BodyStream& body, bool chunked,
+                                 std::chrono::milliseconds idle, uint64_t& body_sent, uint64_t& sent) {
+    using Clock = ChangeNotifier::Clock;
+    static constexpr std::string_view kCrlf = "\r\n";
+    static constexpr std::string_view kLastChunk = "0\r\n\r\n";
+    const auto deadline = Clock::now() + body.options().max_duration;
+    size_t next = 0;
+    std::vector<std::string> sizes;
+    std::vector<asio::const_buffer> buffers;
+    for (;;) {
+        const uint64_t seen = body.changes().version();
+        const BodyStream::Read read = body.ReadFrom(next, kStreamChunksPerWrite);
+        if (read.state == BodyStream::State::kFailed) co_return false;
+        // Closed, and fewer than asked for: these are the last chunks.
+        const bool last = read.state == BodyStream::State::kClosed && read.chunks.size() < kStreamChunksPerWrite;
+        if (read.chunks.empty() && !last) {
+            if (co_await body.changes().WaitChange(seen, deadline) != ChangeNotifier::Wait::kChanged) co_return false;
+            continue;
+        }
+        sizes.clear();
+        buffers.clear();
+        uint64_t payload = 0;
+        for (const auto& c : read.chunks) {
+            if (!chunked) break;
+            char hex[20];
+            const int n = std::snprintf(hex, sizeof hex, "%zx\r\n", c.size());
+            sizes.emplace_back(hex, static_cast<size_t>(n));
+        }
+        for (size_t i = 0; i < read.chunks.size(); ++i) {
+            if (chunked) buffers.emplace_back(sizes[i].data(), sizes[i].size());
+            buffers.emplace_back(read.chunks[i].data(), read.chunks[i].size());
+            if (chunked) buffers.emplace_back(kCrlf.data(), kCrlf.size());
+            payload += read.chunks[i].size();
+        }
+        if (last && chunked) buffers.emplace_back(kLastChunk.data(), kLastChunk.size());
+        if (!buffers.empty()) {
+            stream.expires_at(std::min(Clock::now() + idle, deadline));
+            auto [ec, n] = co_await asio::async_write(stream, buffers, kTuple);
+            sent += n;
+            if (ec) co_return false;
+            body_sent += payload;
+        }
+        if (last) co_return true;
+        next += read.chunks.size();
+    }
 }
 
 }  // namespace
@@ -195,15 +302,30 @@ asio::awaitable<void> ServeHttpSession(asio::ip::tcp::socket socket, const HttpS
         // inside the conditional: GCC 12 frees a temporary of it twice (seen as a crash).
         const HttpDispatcher::Route* route = env.dispatcher.Find(request.path);
         const bool on_worker = route != nullptr && route->mode == HttpDispatcher::Mode::kBlocking && env.workers;
-        const bool async = route != nullptr && route->mode == HttpDispatcher::Mode::kAsync;
+        bool async = route != nullptr && route->mode == HttpDispatcher::Mode::kAsync;
         HttpResponse r = route == nullptr        ? HttpResponse::NotFound()
                          : on_worker || async ? HttpResponse()
                                               : CallHandler(route->handler, request);
+        if (r.defer && route != nullptr && route->mode == HttpDispatcher::Mode::kInlineOrAsync) async = true;
+        const bool watch = async && route->async_options.cancel_when_client_closes;
         if (on_worker) {
             r = co_await asio::co_spawn(env.workers->get_executor(), CallOnWorker(route->handler, request),
                                         asio::use_awaitable);
         }
-        if (async) r = co_await CallAsync(route->async_handler, request);
+        bool client_closed = false;
+        if (async && !watch) r = co_await CallAsync(route->async_handler, request);
+        if (watch) {
+            using namespace asio::experimental::awaitable_operators;
+            std::variant<HttpResponse, std::monostate> done =
+                co_await (CallAsync(route->async_handler, request) || WatchClientClose(stream.socket()));
+            client_closed = done.index() == 1;
+            if (client_closed) r.status = kClientClosedStatus;
+            else r = std::move(std::get<0>(done));
+        }
+        if (client_closed) {
+            TellObservers(env, request, received_at, started, r.status, 0);
+            break;
+        }
 
         const bool head = request.verb == HttpMethod::kHead;
         const BodyPart part = SelectBodyPart(request, r);
@@ -217,14 +339,18 @@ asio::awaitable<void> ServeHttpSession(asio::ip::tcp::socket socket, const HttpS
         if (!r.etag.empty()) res.set(bhttp::field::etag, r.etag);
         for (const auto& [k, v] : r.headers) res.set(k, v);
         // A 304 must not say Content-Length unless it is the 200's (RFC 9110 §8.6): it says none.
-        if (r.status != 304) res.content_length(part.length);
-        // Only a memory body goes out with the header (one gather write); a file follows it.
-        const bool header_only = head || r.file.has_value();
-        const base::SharedBuffer memory = r.file ? base::SharedBuffer() : r.body.Slice(part.offset, part.length);
+        // A stream's length is not known: chunked, or for HTTP/1.0 the body until the close.
+        const bool chunked = r.stream && req.version() >= 11;
+        if (chunked) res.chunked(true);
+        else if (r.status != 304 && !r.stream) res.content_length(part.length);
+        // Only a memory body goes out with the header (one gather write); a file or a stream follows it.
+        const bool header_only = head || r.file.has_value() || r.stream;
+        const base::SharedBuffer memory = header_only ? base::SharedBuffer() : r.body.Slice(part.offset, part.length);
         res.body().data = header_only || memory.empty() ? nullptr : const_cast<uint8_t*>(memory.data());
         res.body().size = header_only ? 0 : memory.size();
         res.body().more = false;
-        res.keep_alive(req.keep_alive());
+        res.keep_alive(req.keep_alive() && (!r.stream || chunked));
+        if (r.stream && !chunked) res.set(bhttp::field::connection, "close");
         bhttp::response_serializer<bhttp::buffer_body> sr{res};
         if (header_only) sr.split(true);
         stream.expires_after(idle);  // a stalled client is dropped, and a slow handler did not use up the write's time
@@ -238,22 +364,9 @@ asio::awaitable<void> ServeHttpSession(asio::ip::tcp::socket socket, const HttpS
             streamed = co_await StreamFile(stream, *r.file, part, idle, body_sent);
             sent += body_sent;
         }
+        if (streamed && r.stream && !head) streamed = co_await StreamBody(stream, *r.stream, chunked, idle, body_sent, sent);
         env.counters.http_bytes_sent.Inc(sent);
-        if (!env.observers.empty()) {
-            CompletedRequest done;
-            done.received_at = received_at;
-            done.duration_ns =
-                std::chrono::duration_cast<std::chrono::nanoseconds>(std::chrono::steady_clock::now() - started).count();
-            done.client_ip = client_ip;
-            done.method = request.method;
-            done.path = request.path;
-            done.query = request.query;
-            done.user_agent = request.header("User-Agent");
-            done.referrer = request.header("Referer");
-            done.status = r.status;
-            done.body_bytes = body_sent;
-            for (RequestObserver* o : env.observers) o->OnRequest(done);
-        }
+        TellObservers(env, request, received_at, started, r.status, body_sent);
         if (!streamed) break;
         if (!res.keep_alive()) break;
     }

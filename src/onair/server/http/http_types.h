@@ -2,6 +2,7 @@
 #pragma once
 #include <boost/beast/http/fields.hpp>
 #include <functional>
+#include <memory>
 #include <optional>
 #include <string>
 #include <string_view>
@@ -13,6 +14,8 @@
 #include "onair/server/http/http_method.h"
 
 namespace onair::server::http {
+
+class BodyStream;
 
 /// A parsed request as handlers see it: views into the connection's parser
 /// and buffers, valid until the handler's response is returned (also while a
@@ -37,14 +40,16 @@ struct HttpRequest {
 
 /// A response; the body is shared, not copied, into the socket write, or,
 /// when `file` is set, streamed from the file (never read whole into
-/// memory; `body` is then ignored).
+/// memory; `body` is then ignored), or, when `stream` is set, sent as it is
+/// appended (BodyStream: chunked; `body` and `file` are then ignored).
 /// Headers in `headers` are set last and replace the server's defaults
 /// (CORS, Server) of the same name.
 ///
 /// A 200 answer to a GET or HEAD is then served as RFC 9110 says (see
 /// SelectBodyPart): 304 when If-None-Match matches `etag`, 206 or 416 for a
 /// Range, `Accept-Ranges: bytes`; the handler only says what the whole
-/// representation is.
+/// representation is. A stream's size is not known: only If-None-Match
+/// applies to it (when `etag` is set), never Range.
 struct HttpResponse {
     unsigned status = 200;
     std::string content_type = "text/plain; charset=utf-8";
@@ -52,7 +57,12 @@ struct HttpResponse {
     std::string etag;  // quoted: "\"abc\"" (strong) or "W/\"abc\"" (weak)
     base::SharedBuffer body;
     std::optional<FileBody> file;
+    std::shared_ptr<BodyStream> stream;
     std::vector<std::pair<std::string, std::string>> headers;
+    /// Set by the inline handler of an HttpDispatcher::HandleInlineOrAsync
+    /// route that cannot answer without waiting: the route's async handler
+    /// answers instead (the rest of this response is ignored).
+    bool defer = false;
 
     static HttpResponse Text(unsigned status, std::string_view text) {
         HttpResponse r;
@@ -76,7 +86,16 @@ struct HttpResponse {
         return r;
     }
 
-    /// The size of the whole representation: the file's or the body's.
+    /// 200 with a body sent while it is written.
+    static HttpResponse Stream(std::shared_ptr<BodyStream> stream, std::string content_type) {
+        HttpResponse r;
+        r.content_type = std::move(content_type);
+        r.stream = std::move(stream);
+        return r;
+    }
+
+    /// The size of the whole representation: the file's or the body's (0
+    /// for a stream: not known yet).
     uint64_t representation_size() const { return file ? file->size() : body.size(); }
 };
 

@@ -18,8 +18,8 @@ struct CompletedRequest {
     std::string_view query;  // empty when absent
     std::string_view user_agent;
     std::string_view referrer;
-    unsigned status = 0;      // as sent: 200, 206, 304, 404...
-    uint64_t body_bytes = 0;  // body bytes actually written (the 206's part; 0 for HEAD)
+    unsigned status = 0;      // as sent: 200, 206, 304, 404...; 499: the client closed first (nothing sent)
+    uint64_t body_bytes = 0;  // body bytes actually written (the 206's part; 0 for HEAD; a stream's without framing)
 };
 
 /// Told of every request an HttpServer answered, on the connection's IO

@@ -12,9 +12,12 @@
 #include <boost/beast/core/flat_buffer.hpp>
 #include <boost/beast/http.hpp>
 #include <cerrno>
+#include <chrono>
+#include <functional>
 #include <stdexcept>
 #include <string>
 #include <string_view>
+#include <thread>
 #include <vector>
 
 #include "onair/runtime/config.h"
@@ -23,6 +26,17 @@
 #include "onair/server/http/http_server.h"
 
 namespace onair::server::http::testing {
+
+/// Polls `done` every millisecond for up to `limit`: false if it never held.
+inline bool Eventually(const std::function<bool()>& done,
+                       std::chrono::milliseconds limit = std::chrono::milliseconds(5000)) {
+    const auto until = std::chrono::steady_clock::now() + limit;
+    while (!done()) {
+        if (std::chrono::steady_clock::now() > until) return false;
+        std::this_thread::sleep_for(std::chrono::milliseconds(1));
+    }
+    return true;
+}
 
 /// An HttpServer on 127.0.0.1 (ephemeral port) with its own IO threads.
 class TestHttpServer {
@@ -79,6 +93,14 @@ public:
         boost::beast::http::read(stream_, buffer_, parser);
         return parser.release();
     }
+
+    /// Feeds `parser` what arrives next (at least one read): for a test that
+    /// watches a body arrive piece by piece.
+    template <typename Parser>
+    void ReadSome(Parser& parser) {
+        boost::beast::http::read_some(stream_, buffer_, parser);
+    }
+    boost::asio::ip::tcp::socket& socket() { return socket_; }
 
     /// Bytes up to and including the first "\r\n\r\n" (an interim response).
     std::string ReadHead() {
