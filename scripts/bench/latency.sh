@@ -13,15 +13,20 @@
 #     hls_playlist_length 4s (its lowest useful settings: a fragment is cut at
 #     the first keyframe after hls_fragment), and application "default":
 #     hls on with nothing else (hls_fragment 5s, hls_playlist_length 30s).
-# Then one after another, MEASURE_S (default 30) seconds of samples each
-# after a warm-up: RTMP play (ours, nginx-rtmp) with
-# tools/latency/glass_latency.py; HLS with hls.js in headless Chromium
-# (tests/browser/play_hls.mjs --latency; advance ratio and stalls too);
+# Then one after another, after a warm-up: RTMP play (ours, nginx-rtmp),
+# MEASURE_S (default 30) seconds with tools/latency/glass_latency.py; HLS
+# with hls.js in headless Chromium (tests/browser/play_hls.mjs --latency;
+# advance ratio and stalls too), JOINS (default 3) players one after another,
+# HLS_S (default 20) seconds each: where hls.js starts depends on where in a
+# segment it joins (it holds that distance: no catch-up at the default
+# maxLiveSyncPlaybackRate 1), so one join samples one phase. The row gives
+# the median of the joins' medians, the range of the joins' medians, the
+# largest p95, the lowest advance ratio and the stalls of all joins;
 # LL-HLS with --low-latency when one of our servers lists EXT-X-PART-INF
 # (else the row says "not available on this build").
 # Servers and the source run on core 0, the players on core 1 (taskset).
 #
-#   scripts/bench/latency.sh            # BUILD=build MEASURE_S=30 SIZE=1280x720 VB=2500k
+#   scripts/bench/latency.sh            # BUILD=build MEASURE_S=30 JOINS=3 HLS_S=20 SIZE=1280x720 VB=2500k
 #
 # Prints a Markdown table (with OvenMediaEngine's, MediaMTX's and SRS's
 # published figures beside ours) and one JSON line.
@@ -32,6 +37,8 @@ BUILD=${BUILD:-build}
 ONAIR=${ONAIR:-$BUILD/onair}
 MEASURE_S=${MEASURE_S:-30}
 WARMUP_S=${WARMUP_S:-3}
+JOINS=${JOINS:-3}
+HLS_S=${HLS_S:-20}
 SIZE=${SIZE:-1280x720}
 VB=${VB:-2500k}
 LLHLS_ENV=${LLHLS_ENV:-}
@@ -171,12 +178,15 @@ rtmp_row() {
 }
 hls_row() {
   local kind=$1 server=$2 settings=$3 url=$4; shift 4
-  local out
+  local out all="" j
   echo "  $kind $server $settings: playlist $(media_playlist "$url" | grep -E '^#EXT-X-TARGETDURATION|^#EXTINF' | tail -4 | tr -d '\r' | tr '\n' ' ')" >&2
-  out=$(taskset -c "$PLAYER_CPU" node "$PLAYER" --url "$url" --seconds "$MEASURE_S" --min-advance 0 --startup-timeout 40 \
-    --latency --latency-warmup "$WARMUP_S" "$@") || true
-  echo "  $kind $server $settings: $(python3 -c 'import json,sys; r=json.loads(sys.argv[1]); print(r.get("reason"), r.get("advance_ratio"), r.get("stalls"), r.get("latency"))' "$out" 2>/dev/null || echo "$out")" >&2
-  row "$kind" "$server" "$settings" "$out"
+  for (( j=1; j<=JOINS; j++ )); do
+    out=$(taskset -c "$PLAYER_CPU" node "$PLAYER" --url "$url" --seconds "$HLS_S" --min-advance 0 --startup-timeout 40 \
+      --latency --latency-warmup "$WARMUP_S" "$@") || true
+    echo "  $kind $server $settings, join $j: $(python3 -c 'import json,sys; r=json.loads(sys.argv[1]); print(r.get("reason"), r.get("advance_ratio"), r.get("stalls"), r.get("latency"))' "$out" 2>/dev/null || echo "$out")" >&2
+    all+="${all:+,}${out:-null}"
+  done
+  row "$kind" "$server" "$settings" "[$all]"
 }
 
 echo "source: $SIZE 30 fps $VB to ${#PUBS[@]} servers; waiting for the playlists" >&2
@@ -218,28 +228,46 @@ PUBLISHED = {
 }
 def sec(ms):
     return "-" if ms is None else "%.2f s" % (ms / 1000.0)
-print("| Protocol | Server | Settings | Median | p95 | Samples | Advance | Stalls | Published (others) |")
-print("|---|---|---|---|---|---|---|---|---|")
+def median(xs):
+    xs = sorted(xs)
+    return None if not xs else (xs[len(xs) // 2] if len(xs) % 2 else (xs[len(xs) // 2 - 1] + xs[len(xs) // 2]) / 2)
+print("| Protocol | Server | Settings | Median | Joins' medians | p95 | Samples | Advance | Stalls | Published (others) |")
+print("|---|---|---|---|---|---|---|---|---|---|")
 out = {"size": sys.argv[2], "video_bitrate": sys.argv[3], "measure_s": float(sys.argv[4]), "rows": []}
 for x in rows:
     r = x["r"]
-    med = p95 = samples = adv = stalls = None
+    med = p95 = samples = adv = stalls = hls_lat = None
+    spread = "-"
+    ok = r is not None
+    reasons = []
     if r is None:
         pass
     elif x["kind"] == "RTMP":
         lat = r.get("latency_ms") or {}
         med, p95, samples = lat.get("median"), lat.get("p95"), r.get("samples")
+        ok = bool(r.get("ok"))
+        reasons = [r.get("reason")] if not ok else []
     else:
-        lat = r.get("latency") or {}
-        med, p95, samples = lat.get("median_ms"), lat.get("p95_ms"), lat.get("samples")
-        adv, stalls = r.get("advance_ratio"), r.get("stalls")
-    note = "" if r is None or r.get("ok") else " (failed: %s)" % r.get("reason")
-    print("| %s | %s | %s%s | %s | %s | %s | %s | %s | %s |" % (
-        x["kind"], x["server"], x["settings"], note, sec(med), sec(p95), "-" if samples is None else samples,
+        joins = [j for j in r if j]
+        good = [j for j in joins if j.get("ok")]
+        ok = len(good) == len(r) and len(r) > 0
+        reasons = sorted({j.get("reason") for j in joins if not j.get("ok")} | ({"no output"} if len(joins) < len(r) else set()))
+        lats = [j["latency"] for j in good if j.get("latency")]
+        meds = [l["median_ms"] for l in lats if l.get("median_ms") is not None]
+        med = median(meds)
+        spread = "%.2f-%.2f s" % (min(meds) / 1000.0, max(meds) / 1000.0) if meds else "-"
+        p95 = max((l["p95_ms"] for l in lats if l.get("p95_ms") is not None), default=None)
+        samples = sum(l.get("samples", 0) for l in lats)
+        adv = min((j["advance_ratio"] for j in good if j.get("advance_ratio") is not None), default=None)
+        stalls = sum(j.get("stalls", 0) for j in good)
+        hls_lat = median([l["hls_latency_s"] for l in lats if l.get("hls_latency_s") is not None])
+    note = "" if ok or r is None else " (failed: %s)" % "; ".join(str(x_) for x_ in reasons)
+    print("| %s | %s | %s%s | %s | %s | %s | %s | %s | %s | %s |" % (
+        x["kind"], x["server"], x["settings"], note, sec(med), spread, sec(p95), "-" if samples is None else samples,
         "-" if adv is None else adv, "-" if stalls is None else stalls, PUBLISHED[x["kind"]]))
-    out["rows"].append({"kind": x["kind"], "server": x["server"], "settings": x["settings"], "ok": bool(r and r.get("ok")),
-                        "median_ms": med, "p95_ms": p95, "samples": samples, "advance_ratio": adv, "stalls": stalls,
-                        "hls_latency_s": ((r or {}).get("latency") or {}).get("hls_latency_s")})
+    out["rows"].append({"kind": x["kind"], "server": x["server"], "settings": x["settings"], "ok": ok,
+                        "median_ms": med, "joins_median_range": spread, "p95_ms": p95, "samples": samples,
+                        "advance_ratio": adv, "stalls": stalls, "hls_latency_s": hls_lat})
 print()
 print(json.dumps(out))
 PY

@@ -7,7 +7,8 @@
 # above 0 and below 2 s: onair relays RTMP in well under a second); hls.js
 # in Chromium (play_hls.mjs --latency) plays the 1 s-segment HLS: enough
 # bands read, none rejected, median above the segment duration (a player
-# cannot be ahead of the segment it loads) and below 10 s.
+# cannot be ahead of the segment it loads) and below 10 s. Frames without
+# the band are all rejected.
 source "$(dirname "$0")/lib.sh"
 
 PLAYER=$ONAIR_SOURCE_DIR/tests/browser/play_hls.mjs
@@ -65,4 +66,14 @@ I=$(json_field "$R" stamp_interval_ms)
 [[ $(json_field "$I" median) == 33 || $(json_field "$I" median) == 34 ]] || fail "stamps $(json_field "$I" median) ms apart, not 33"
 ok "the encoder's output: $frames frames, all bands read, stamps $(json_field "$I" median) ms apart" \
    "($(json_field "$R" stamp_gaps) gaps)"
+
+# And a reader that reads anything would pass all of the above: frames
+# without the band (plain testsrc2, whose top rows are not black or white
+# blocks) must all be rejected.
+ffmpeg -nostdin -hide_banner -v error -f lavfi -i testsrc2=size=320x240:rate=30 -t 2 -c:v libx264 -preset veryfast \
+  -f flv "$T/plain.flv" 2>"$T/plain.err" || fail "cannot encode the plain source: $(tail -3 "$T/plain.err")"
+R=$(python3 "$PROBE" --file "$T/plain.flv" 2>>"$T/file.err" || true)
+[[ $(json_field "$R" frames) == 60 && $(json_field "$R" rejected) == 60 ]] ||
+  fail "frames without the band were not all rejected: $R"
+ok "60 frames without the band: all rejected"
 stop_onair TERM
