@@ -28,10 +28,12 @@ ctest --test-dir build-asan --output-on-failure -j"$JOBS" -L unit
 # manager_api_test's), the API contract again on PostgreSQL (the store's
 # unit tests run on PostgreSQL under the sanitizers) and the origin in
 # `onair serve` (its writer, finalizer, retention and disk errors run in
-# the origin's unit tests, its resume from Kafka in kafka_origin_test). CI
-# has two cores and a 30-minute budget.
+# the origin's unit tests, its resume from Kafka in kafka_origin_test), and
+# two latency measurements whose server paths the others run under the
+# sanitizers too (LL-HLS: llhls_test; the clocked source: nothing of ours).
+# CI has two cores and a 30-minute budget.
 ctest --test-dir build-asan --output-on-failure -L integration \
-  -E 'integration\.(dashboard_test|manager_api_postgres_test|origin_test)$'
+  -E 'integration\.(dashboard_test|manager_api_postgres_test|origin_test|cdn_llhls_test|latency_probe_test)$'
 
 echo "== fuzz: every target briefly"
 ./scripts/fuzz.sh --seconds "${ONAIR_FUZZ_SECONDS:-10}"

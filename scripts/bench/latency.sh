@@ -8,7 +8,7 @@
 #   - onair serve, TS, 2 s segments          (the default), and RTMP players'
 #     writes not batched                     (ONAIR_RTMP_PLAY_COALESCE_MS=0; 100 ms by default)
 #   - onair serve, fMP4, 1 s segments        (ONAIR_HLS_CONTAINER=fmp4)
-#   - onair serve with $LLHLS_ENV, if set    (e.g. LLHLS_ENV="ONAIR_HLS_PART_DURATION_MS=333")
+#   - onair serve with $LLHLS_ENV (default: fMP4, 1/3 s parts) for the LL-HLS rows
 #   - nginx 1.22 + libnginx-mod-rtmp, application "tuned": hls_fragment 1s;
 #     hls_playlist_length 4s (its lowest useful settings: a fragment is cut at
 #     the first keyframe after hls_fragment), and application "default":
@@ -79,8 +79,10 @@ start_serve() {
 }
 start_serve ts1 ONAIR_HLS_SEGMENT_DURATION_MS=1000
 start_serve ts2 ONAIR_RTMP_PLAY_COALESCE_MS=0
-start_serve fmp4 ONAIR_HLS_CONTAINER=fmp4 ONAIR_HLS_SEGMENT_DURATION_MS=1000
+start_serve fmp4 ONAIR_HLS_CONTAINER=fmp4 ONAIR_HLS_PART_DURATION_MS=0 ONAIR_HLS_SEGMENT_DURATION_MS=1000
 OURS=(ts1 ts2 fmp4)
+# LL-HLS: fMP4 with 1/3 s parts (hls.part_duration_ms), unless LLHLS_ENV says otherwise.
+LLHLS_ENV=${LLHLS_ENV:-ONAIR_HLS_CONTAINER=fmp4 ONAIR_HLS_PART_DURATION_MS=333}
 if [[ -n $LLHLS_ENV ]]; then
   # shellcheck disable=SC2086  # LLHLS_ENV is a list of NAME=VALUE words
   start_serve ll ONAIR_HLS_SEGMENT_DURATION_MS=1000 $LLHLS_ENV
@@ -210,6 +212,8 @@ for s in "${OURS[@]}"; do
 done
 if [[ -n $LL ]]; then
   hls_row LL-HLS onair "${LL_PART#\#EXT-X-PART-INF:}, lowLatencyMode" "$LL" --low-latency
+  hls_row LL-HLS onair "${LL_PART#\#EXT-X-PART-INF:}, lowLatencyMode, maxLiveSyncPlaybackRate 1.5" "$LL" \
+    --low-latency --max-live-sync-rate 1.5
 else
   row LL-HLS onair "not available on this build (no EXT-X-PART-INF)" ""
 fi
