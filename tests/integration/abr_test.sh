@@ -31,6 +31,7 @@ MV=$(hls_url abr)
 wait_until "$(scaled 20)" "3 variants in the multivariant playlist" \
   bash -c "curl -sf --max-time 2 '$MV' | grep -c '^#EXT-X-STREAM-INF' | grep -qx 3"
 fetch "$MV" "$T/mv" >/dev/null
+hls_check --multivariant "$T/mv.body"
 node "$IT_DIR/check_playlist.mjs" multivariant "$T/mv.body" >"$T/mv.json" ||
   { cat "$T/mv.body"; fail "multivariant playlist: $(cat "$T/mv.json")"; }
 mapfile -t URIS < <(grep -v '^#' "$T/mv.body" | grep .)

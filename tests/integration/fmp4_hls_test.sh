@@ -38,12 +38,14 @@ immutable_mp4() {
 
 # --- playlists --------------------------------------------------------------
 [[ $(fetch "$(hls_url fm)" "$T/mv") == 200 ]] || fail "multivariant playlist"
+hls_check --multivariant "$T/mv.body"
 node "$IT_DIR/check_playlist.mjs" multivariant "$T/mv.body" >"$T/mv.json" ||
   { cat "$T/mv.body"; fail "multivariant playlist: $(cat "$T/mv.json")"; }
 grep -q 'CODECS="avc1\.[0-9a-f]*,mp4a\.40\.2"' "$T/mv.body" || { cat "$T/mv.body"; fail "multivariant CODECS"; }
 MEDIA=$(http_base)/live/fm/src/index.m3u8
 wait_until 20 "three segments listed" bash -c "curl -sf '$MEDIA' | grep -c '\.m4s$' | grep -qE '^([3-9]|[1-9][0-9])$'"
 [[ $(fetch "$MEDIA" "$T/m0") == 200 ]] || fail "media playlist"
+hls_check "$T/m0.body"
 node "$IT_DIR/check_playlist.mjs" media "$T/m0.body" --window 6 --ext m4s >"$T/m0.json" ||
   { cat "$T/m0.body"; fail "media playlist: $(cat "$T/m0.json")"; }
 grep -q '^#EXT-X-VERSION:6$' "$T/m0.body" || fail "media playlist is not version 6"

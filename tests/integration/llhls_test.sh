@@ -14,7 +14,9 @@
 #     are those of the finished part;
 #  3b. tools/latency/part_probe.py: every part is listed within 100 ms of its
 #     last frame reaching the ingest (publish-to-availability);
-#  4. bad directives: _HLS_part without _HLS_msn, an _HLS_msn far ahead: 400.
+#  4. bad directives: _HLS_part without _HLS_msn, an _HLS_msn far ahead: 400;
+#  5. a blocking reload's answer is cacheable for 3 target durations; one for
+#     a part that never comes (the publisher paused) is a 503 after 3 s.
 source "$(dirname "$0")/lib.sh"
 
 CHECK=$ONAIR_BUILD_DIR/tools/hlscheck/onair-hlscheck
@@ -26,6 +28,8 @@ export ONAIR_HLS_SEGMENT_DURATION_MS=1000
 # 20 segments listed: older ones than CAN-SKIP-UNTIL (6 target durations)
 # can be skipped by a delta update.
 export ONAIR_HLS_WINDOW_SEGMENTS=20
+# A publisher paused in step 5 is not dropped meanwhile.
+export ONAIR_RTMP_PUBLISH_MEDIA_TIMEOUT_MS=20000
 
 cached_source src-360p30-gop30 640x360 30 800k 30 64k
 create_channel ll
@@ -122,3 +126,25 @@ ok "part_probe: $PROBE_SUMMARY"
 [[ $(fetch "$MEDIA?_HLS_msn=$((M + 100))" "$T/bad2") == 400 ]] || fail "_HLS_msn far ahead: not 400"
 [[ $(fetch "$MEDIA?_HLS_msn=abc" "$T/bad3") == 400 ]] || fail "_HLS_msn=abc: not 400"
 ok "bad delivery directives are a 400 at once"
+
+# --- 5. cache headers, and a blocking reload that cannot be answered ---------------
+fetch "$MEDIA" "$T/c0" >/dev/null
+read -r M K _ < <(hint "$T/c0.body")
+[[ $(fetch "$MEDIA?_HLS_msn=$M&_HLS_part=$K" "$T/c1") == 200 ]] || fail "blocking reload $M.$K"
+[[ $(header "$T/c1" Cache-Control) == "max-age=3" ]] ||
+  fail "a blocking reload's answer: Cache-Control '$(header "$T/c1" Cache-Control)', not max-age=3 (3 target durations: its URL says what it holds)"
+[[ $(header "$T/c0" Cache-Control) == "max-age=1" ]] || fail "a plain playlist: Cache-Control '$(header "$T/c0" Cache-Control)'"
+# The publisher paused: the next part never comes; the edge answers 503
+# after three target durations (3 s), as 6.2.5.2 says, not never.
+read -r M K _ < <(hint "$T/c1.body")
+kill -STOP "$PUB_PID"
+t0=$(now_ms)
+code=$(fetch "$MEDIA?_HLS_msn=$M&_HLS_part=$((K + 1))" "$T/c2")
+waited=$(( $(now_ms) - t0 ))
+kill -CONT "$PUB_PID"
+[[ $code == 503 ]] || fail "a blocking reload for a part that does not come: $code after $waited ms"
+(( waited >= 2800 && waited <= 3000 + 1500 * IT_SLOW )) || fail "the 503 came after $waited ms, not after 3 target durations (3 s)"
+[[ $(header "$T/c2" Retry-After) == 1 && $(header "$T/c2" Cache-Control) == no-store ]] ||
+  fail "the 503: Retry-After '$(header "$T/c2" Retry-After)', Cache-Control '$(header "$T/c2" Cache-Control)'"
+ok "cache headers: blocking answers max-age=3, plain playlists max-age=1; a part that never comes: 503 (Retry-After 1, no-store) after $waited ms"
+

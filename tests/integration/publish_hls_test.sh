@@ -36,6 +36,7 @@ CCREAD=$BG_PID
 # --- multivariant playlist --------------------------------------------------
 code=$(fetch "$(hls_url pub1)" "$T/mv")
 [[ $code == 200 ]] || fail "multivariant playlist answered $code"
+hls_check --multivariant "$T/mv.body"
 node "$IT_DIR/check_playlist.mjs" multivariant "$T/mv.body" >"$T/mv.json" ||
   { cat "$T/mv.body"; fail "multivariant playlist: $(cat "$T/mv.json")"; }
 [[ $(first_uri "$T/mv.body") == "src/index.m3u8" ]] ||
@@ -59,6 +60,7 @@ MEDIA=$(http_base)/live/pub1/src/index.m3u8
 code=$(fetch "$MEDIA" "$T/m0")
 [[ $code == 200 ]] || fail "media playlist answered $code"
 check_playlist_headers "$T/m0" "media playlist"
+hls_check "$T/m0.body"
 node "$IT_DIR/check_playlist.mjs" media "$T/m0.body" --window 6 >"$T/m0.json" ||
   { cat "$T/m0.body"; fail "media playlist: $(cat "$T/m0.json")"; }
 first_seq=$(json_field "$(cat "$T/m0.json")" media_sequence)
@@ -100,6 +102,7 @@ while (( $(now_ms) < end )); do
   code=$(fetch "$MEDIA" "$T/mp")
   [[ $code == 200 ]] || fail "media playlist answered $code during the stream"
   cp "$T/mp.body" "$T/media-$n.m3u8"
+  hls_check "$T/mp.body"
   node "$IT_DIR/check_playlist.mjs" media "$T/mp.body" --window 6 --prev-seq "$prev" >"$T/mp.json" ||
     { cat "$T/mp.body"; fail "media playlist (poll $n): $(cat "$T/mp.json")"; }
   [[ $(json_field "$(cat "$T/mp.json")" endlist) == false ]] || fail "live playlist has EXT-X-ENDLIST"

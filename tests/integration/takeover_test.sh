@@ -29,6 +29,7 @@ poll_segments() {
   local code j u
   code=$(fetch "$MEDIA" "$T/pl")
   [[ $code == 200 ]] || fail "media playlist answered $code"
+  hls_check "$T/pl.body"
   node "$IT_DIR/check_playlist.mjs" media "$T/pl.body" --window 6 --prev-seq "${SEQ:-0}" >"$T/pl.json" ||
     { cat "$T/pl.body"; fail "media playlist: $(cat "$T/pl.json")"; }
   j=$(cat "$T/pl.json")
