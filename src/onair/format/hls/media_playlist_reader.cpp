@@ -1,6 +1,8 @@
 // SPDX-License-Identifier: Apache-2.0
 #include "onair/format/hls/media_playlist_reader.h"
 
+#include "onair/format/hls/playlist_text.h"
+
 #include <optional>
 #include <string>
 
@@ -185,15 +187,10 @@ base::Result<MediaPlaylist> ReadMediaPlaylist(std::string_view text, const Media
     MediaSegment pending;           // the tags and parts awaiting their URI
     size_t total_parts = 0;
 
-    size_t line_no = 0;
-    size_t pos = 0;
-    while (pos < text.size()) {
-        size_t end = text.find('\n', pos);
-        if (end == std::string_view::npos) end = text.size();
-        std::string_view line = text.substr(pos, end - pos);
-        pos = end + 1;
-        ++line_no;
-        if (!line.empty() && line.back() == '\r') line.remove_suffix(1);
+    PlaylistLines lines(text);
+    std::string_view line;
+    while (lines.Next(line)) {
+        const size_t line_no = lines.number();
 
         if (line_no == 1) {
             if (line != "#EXTM3U") return LineError(line_no, "missing #EXTM3U");
@@ -312,7 +309,7 @@ base::Result<MediaPlaylist> ReadMediaPlaylist(std::string_view text, const Media
         }
         // Anything else: a tag this model does not hold; ignored.
     }
-    if (line_no == 0) return MakeError(ErrorCode::kInvalidData, "empty playlist");
+    if (lines.number() == 0) return MakeError(ErrorCode::kInvalidData, "empty playlist");
     if (pending_duration >= 0) return MakeError(ErrorCode::kInvalidData, "playlist ends with an EXTINF without URI");
     if (!have_target) return MakeError(ErrorCode::kInvalidData, "playlist has no EXT-X-TARGETDURATION");
     if (HasHead(pending)) playlist.open_segment = std::move(pending);

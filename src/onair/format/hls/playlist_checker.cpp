@@ -1,6 +1,8 @@
 // SPDX-License-Identifier: Apache-2.0
 #include "onair/format/hls/playlist_checker.h"
 
+#include "onair/format/hls/playlist_text.h"
+
 #include <algorithm>
 #include <cstdlib>
 
@@ -330,15 +332,12 @@ std::vector<Violation> CheckMultivariantPlaylistText(std::string_view text, size
     auto line_error = [&](size_t n, std::string code, const std::string& what) {
         Add(out, Severity::kError, std::move(code), "playlist line " + std::to_string(n) + ": " + what);
     };
-    size_t line_no = 0, pos = 0, variants = 0, versions = 0;
+    size_t variants = 0, versions = 0;
     bool want_uri = false;  // the line after EXT-X-STREAM-INF
-    while (pos < text.size()) {
-        size_t end = text.find('\n', pos);
-        if (end == std::string_view::npos) end = text.size();
-        std::string_view line = text.substr(pos, end - pos);
-        pos = end + 1;
-        ++line_no;
-        if (!line.empty() && line.back() == '\r') line.remove_suffix(1);
+    PlaylistLines lines(text);
+    std::string_view line;
+    while (lines.Next(line)) {
+        const size_t line_no = lines.number();
         if (line_no == 1) {
             if (line != "#EXTM3U") return {Violation{Severity::kError, "read", "playlist line 1: missing #EXTM3U"}};
             continue;
@@ -385,8 +384,8 @@ std::vector<Violation> CheckMultivariantPlaylistText(std::string_view text, size
             line_error(line_no, "media-tag", std::string(tag.substr(1)) + " in a multivariant playlist");
         }
     }
-    if (line_no == 0) return {Violation{Severity::kError, "read", "empty playlist"}};
-    if (want_uri) line_error(line_no, "stream-inf-without-uri", "EXT-X-STREAM-INF not followed by its URI");
+    if (lines.number() == 0) return {Violation{Severity::kError, "read", "empty playlist"}};
+    if (want_uri) line_error(lines.number(), "stream-inf-without-uri", "EXT-X-STREAM-INF not followed by its URI");
     if (variants == 0) Add(out, Severity::kError, "no-variant", "no EXT-X-STREAM-INF");
     return out;
 }
