@@ -15,7 +15,6 @@
 #     slowdown is reported, not judged).
 source "$(dirname "$0")/lib.sh"
 
-PLAYER=$ONAIR_SOURCE_DIR/tests/browser/play_hls.mjs
 CHECK=$ONAIR_BUILD_DIR/tools/hlscheck/onair-hlscheck
 [[ -x $CHECK ]] || CHECK=$ONAIR_SOURCE_DIR/build/tools/hlscheck/onair-hlscheck
 [[ -x $CHECK ]] || fail "onair-hlscheck missing: build the onair-hlscheck target"
@@ -72,14 +71,9 @@ probe_parts "$MEDIA" 8 15 300
 ok "part_probe through Kafka, an edge and nginx: $PROBE_SUMMARY"
 
 # --- 3. hls.js, low-latency mode, through the load balancer ----------------------------
-set +e
-node "$PLAYER" --url "$LB/live/$CH/index.m3u8" --seconds "$PLAY_S" --min-advance 0.95 --startup-timeout "$(scaled 20)" \
-  --low-latency --max-live-sync-rate 1.5 --latency --latency-warmup 5 --min-latency-samples $(( (PLAY_S - 5) * 3 )) >"$T/player.json" 2>"$T/player.err"
-rc=$?
-set -e
-R=$(cat "$T/player.json")
-log "hls.js: $R"
-[[ $rc -eq 0 ]] || fail "hls.js low-latency through the load balancer (exit $rc): $(json_field "$R" reason) $(tail -3 "$T/player.err")"
+run_player "$LB/live/$CH/index.m3u8" "$PLAY_S" "hls.js low-latency through the load balancer" --min-advance 0.95 \
+  --startup-timeout "$(scaled 20)" --low-latency --max-live-sync-rate 1.5 --latency --latency-warmup 5 \
+  --min-latency-samples $(( (PLAY_S - 5) * 3 ))
 [[ $(json_field "$R" stall_episodes) == 0 ]] || fail "hls.js stalled $(json_field "$R" stall_episodes) time(s) in $PLAY_S s"
 L=$(json_field "$R" latency)
 MED=$(json_field "$L" median_ms)

@@ -7,7 +7,6 @@
 # in headless Chromium plays it, advancing at least 90% of wall time.
 source "$(dirname "$0")/lib.sh"
 
-PLAYER=$ONAIR_SOURCE_DIR/tests/browser/play_hls.mjs
 [[ -f $ONAIR_SOURCE_DIR/tests/browser/node_modules/hls.js/dist/hls.min.js &&
    -f $ONAIR_SOURCE_DIR/tests/browser/node_modules/playwright-core/package.json ]] ||
   fail "tests/browser/node_modules missing: run scripts/setup.sh (npm ci in tests/browser)"
@@ -86,15 +85,7 @@ aframes=$(awk -F, '$1=="audio"{print $2; exit}' <<<"$counts")
 ok "ffprobe: H.264 1280x720 + AAC; ffmpeg decodes clean; $vframes video and $aframes audio frames in 6 s"
 
 # --- hls.js ---------------------------------------------------------------------
-set +e
-node "$PLAYER" --url "$(hls_url fm)" --seconds 20 --min-advance 0.9 --startup-timeout "$(scaled 15)" \
-  >"$T/player.json" 2>"$T/player.err"
-rc=$?
-set -e
-log "player: $(cat "$T/player.json")"
-[[ $rc -eq 0 ]] || fail "hls.js playback failed (exit $rc): $(json_field "$(cat "$T/player.json")" reason)"
-R=$(cat "$T/player.json")
-[[ $(json_field "$R" ok) == true ]] || fail "player did not report ok"
+run_player "$(hls_url fm)" 20 "hls.js playback" --min-advance 0.9 --startup-timeout "$(scaled 15)"
 [[ $(json_field "$R" video) == *'"width": 1280'* ]] || fail "video is not 1280 wide: $(json_field "$R" video)"
 ok "hls.js: first frame $(json_field "$R" first_frame_ms) ms, advance ratio $(json_field "$R" advance_ratio), stalls $(json_field "$R" stalls)"
 alive "$PUB_PID" || fail "publisher ended early: $(tail -3 "$T/pub.err")"

@@ -11,7 +11,6 @@
 # the band are all rejected.
 source "$(dirname "$0")/lib.sh"
 
-PLAYER=$ONAIR_SOURCE_DIR/tests/browser/play_hls.mjs
 PROBE=$ONAIR_SOURCE_DIR/tools/latency/glass_latency.py
 [[ -f $ONAIR_SOURCE_DIR/tests/browser/node_modules/hls.js/dist/hls.min.js ]] ||
   fail "tests/browser/node_modules missing: run scripts/setup.sh (npm ci in tests/browser)"
@@ -37,14 +36,8 @@ awk -v m="$med" -v s="$IT_SLOW" 'BEGIN{exit !(m > 0 && m < 2000 * s)}' || fail "
 ok "RTMP glass-to-glass: median $med ms, p95 $(json_field "$L" p95) ms, $(json_field "$R" samples) frames"
 
 # hls.js, classic HLS (TS, 1 s segments).
-set +e
-node "$PLAYER" --url "$(hls_url clock)" --seconds 12 --min-advance 0.9 --startup-timeout "$(scaled 15)" \
-  --latency --latency-warmup 2 --min-latency-samples 20 >"$T/player.json" 2>"$T/player.err"
-rc=$?
-set -e
-R=$(cat "$T/player.json")
-log "hls.js: $R"
-[[ $rc -eq 0 ]] || fail "hls.js with --latency failed (exit $rc): $(json_field "$R" reason)"
+run_player "$(hls_url clock)" 12 "hls.js with --latency" --min-advance 0.9 --startup-timeout "$(scaled 15)" \
+  --latency --latency-warmup 2 --min-latency-samples 20
 L=$(json_field "$R" latency)
 med=$(json_field "$L" median_ms)
 [[ $(json_field "$L" bands_rejected) == 0 ]] || fail "hls.js: $(json_field "$L" bands_rejected) bands rejected"

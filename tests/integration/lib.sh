@@ -430,3 +430,19 @@ PY
 )
   [[ $PROBE_SUMMARY != FAILED* ]] || fail "part availability at $1: ${PROBE_SUMMARY#FAILED }"
 }
+
+# run_player URL SECONDS WHAT [play_hls.mjs options...]: hls.js in headless
+# Chromium (tests/browser/play_hls.mjs) plays URL for SECONDS; fails (naming
+# WHAT) unless it exits 0 and reports ok. Sets R, its JSON line.
+run_player() {
+  local url=$1 seconds=$2 what=$3 rc; shift 3
+  set +e
+  node "$ONAIR_SOURCE_DIR/tests/browser/play_hls.mjs" --url "$url" --seconds "$seconds" "$@" \
+    >"$T/player.json" 2>"$T/player.err"
+  rc=$?
+  set -e
+  R=$(cat "$T/player.json")
+  log "hls.js: $R"
+  [[ $rc -eq 0 ]] || fail "$what failed (exit $rc): $(json_field "$R" reason) $(tail -3 "$T/player.err")"
+  [[ $(json_field "$R" ok) == true ]] || fail "$what: the player did not report ok"
+}

@@ -87,10 +87,8 @@ http::HttpResponse ServiceUnavailable(std::string_view why) {
 
 /// One request under /<app>/: answered at once, or (LL-HLS: a blocking
 /// reload whose part is not there yet, a part just ahead of the one in
-/// progress) `defer`red for WaitAndAnswer. Sets `*channel` to the channel
-/// asked, if any.
-http::HttpResponse AnswerHls(const HlsRouteSettings& c, hls::HlsService& hls, const http::HttpRequest& req,
-                             std::shared_ptr<hls::HlsChannel>* found) {
+/// progress) `defer`red for WaitAndAnswer.
+http::HttpResponse AnswerHls(const HlsRouteSettings& c, hls::HlsService& hls, const http::HttpRequest& req) {
     if (req.verb == http::HttpMethod::kOptions) {
         http::HttpResponse r;
         r.status = 204;
@@ -110,7 +108,6 @@ http::HttpResponse AnswerHls(const HlsRouteSettings& c, hls::HlsService& hls, co
     if (!ValidName(parts[1])) return NotFound();
     auto channel = hls.Find(parts[1]);
     if (!channel) return NotFound();
-    if (found) *found = channel;
     if (n == 3 && parts[2] == "index.m3u8") return Playlist(channel->MultivariantPlaylistText(), c.playlist_max_age);
     if (n != 4 || !ValidName(parts[2])) return NotFound();
     const std::string_view rendition = parts[2];
@@ -223,7 +220,7 @@ boost::asio::awaitable<http::HttpResponse> WaitAndAnswer(const HlsRouteSettings&
         if (SplitPath(req.path, parts, n) && n >= 2) channel = hls.Find(parts[1]);
         if (!channel) co_return NotFound();
         const uint64_t seen = channel->changes().version();
-        http::HttpResponse r = AnswerHls(c, hls, req, nullptr);
+        http::HttpResponse r = AnswerHls(c, hls, req);
         if (!r.defer) co_return r;
         const auto waited = co_await channel->changes().WaitChange(seen, deadline);
         using Wait = http::ChangeNotifier::Wait;
@@ -245,7 +242,7 @@ void AddHlsRoutes(http::HttpDispatcher& routes, const runtime::Config& config, r
     settings->block_timeout = std::chrono::milliseconds(std::max<uint32_t>(3 * target_ms, 1000));
     routes.HandleInlineOrAsync(
         "/" + config.rtmp.app,
-        [settings, &hls](const http::HttpRequest& req) { return AnswerHls(*settings, hls, req, nullptr); },
+        [settings, &hls](const http::HttpRequest& req) { return AnswerHls(*settings, hls, req); },
         [settings, &hls](const http::HttpRequest& req) { return WaitAndAnswer(*settings, hls, req); },
         http::AsyncRouteOptions{.cancel_when_client_closes = true});
     routes.Handle("/", MakeHealthRoutes(metrics));

@@ -211,10 +211,6 @@ const format::hls::MediaPlaylist& HlsChannel::ModelLocked(const std::string& nam
     return *r.model;
 }
 
-HlsChannel::PlaylistRef HlsChannel::MediaPlaylistText(std::string_view rendition) const {
-    return MediaPlaylistText(rendition, false);
-}
-
 HlsChannel::PlaylistRef HlsChannel::MediaPlaylistText(std::string_view rendition, bool delta) const {
     std::lock_guard lock(mu_);
     auto it = renditions_.find(rendition);

@@ -57,7 +57,6 @@ public:
 
     /// Null until the first segment is complete (then the stream is playable).
     PlaylistRef MultivariantPlaylistText() const;
-    PlaylistRef MediaPlaylistText(std::string_view rendition) const;
     /// The same as copied text (tests, tools).
     std::optional<std::string> MultivariantPlaylist() const;
     std::optional<std::string> MediaPlaylist(std::string_view rendition) const;
@@ -77,7 +76,7 @@ public:
     /// The media playlist, whole or (`delta`: _HLS_skip) the delta update
     /// (EXT-X-SKIP), with an EXT-X-RENDITION-REPORT per other listed
     /// rendition. Written once per version of the channel, like the others.
-    PlaylistRef MediaPlaylistText(std::string_view rendition, bool delta) const;
+    PlaylistRef MediaPlaylistText(std::string_view rendition, bool delta = false) const;
     /// What a blocking reload (_HLS_msn, _HLS_part) of `rendition` gets
     /// now; std::nullopt when there is no such playlist (yet).
     std::optional<format::hls::BlockingAnswer> Blocking(std::string_view rendition,
