@@ -50,6 +50,7 @@ ok "multivariant: $(grep -c '^#EXT-X-STREAM-INF' "$T/mv.body") variants with eve
 BASE=$(http_base)/live/abr
 for r in src 480p 360p; do
   fetch "$BASE/$r/index.m3u8" "$T/pl-$r" >/dev/null
+  hls_check "$T/pl-$r.body"
   seg=$(last_uri "$T/pl-$r.body")
   codecs=$(grep -A1 '^#EXT-X-STREAM-INF' "$T/mv.body" | grep -B1 "^$r/index.m3u8" | head -1 | grep -oE 'avc1\.[0-9a-f]{6}')
   read -r profile level < <(ffprobe -v error -select_streams v:0 -show_entries stream=profile,level -of csv=p=0 \
@@ -74,6 +75,7 @@ first_pts() {
 wait_until "$(scaled 20)" "3 segments of 360p" \
   bash -c "curl -sf --max-time 2 '$BASE/360p/index.m3u8' | grep -c '\.ts\$' | grep -qE '^[3-9]\$'"
 fetch "$BASE/360p/index.m3u8" "$T/pl-360p" >/dev/null
+hls_check "$T/pl-360p.body"
 mapfile -t SEGS < <(grep -v '^#' "$T/pl-360p.body" | grep . | head -3)
 (( ${#SEGS[@]} == 3 )) || fail "360p lists ${#SEGS[@]} segments"
 for seg in "${SEGS[@]}"; do
@@ -122,6 +124,7 @@ OWN=$(http_base)/live/own
 two_variants() { curl -sf --max-time 2 "$OWN/index.m3u8" | grep -c '^#EXT-X-STREAM-INF' | grep -qx 2; }
 wait_until "$(scaled 20)" "the channel's own ladder: src and 288p" two_variants
 fetch "$OWN/index.m3u8" "$T/own-mv" >/dev/null
+hls_check --multivariant "$T/own-mv.body"
 mapfile -t OWN_URIS < <(grep -v '^#' "$T/own-mv.body" | grep .)
 [[ "${OWN_URIS[*]}" == "src/index.m3u8 288p/index.m3u8" ]] || { cat "$T/own-mv.body"; fail "own ladder: ${OWN_URIS[*]}"; }
 grep -q 'RESOLUTION=512x288,.*CODECS="avc1.42' "$T/own-mv.body" || { cat "$T/own-mv.body"; fail "288p is not 512x288 Baseline"; }

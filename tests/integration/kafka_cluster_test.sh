@@ -138,6 +138,8 @@ ok "edge 2, started mid-broadcast, served it $EDGE_MS ms after it started"
 same_playlists() {
   [[ $(fetch "$(edge_url 1)/live/cluster/src/index.m3u8" "$T/e1") == 200 ]] || return 1
   [[ $(fetch "$(edge_url 2)/live/cluster/src/index.m3u8" "$T/e2") == 200 ]] || return 1
+  hls_check "$T/e1.body"
+  hls_check "$T/e2.body"
   [[ $(grep -c '^#EXTINF' "$T/e2.body") -ge 6 ]] || return 1
   cmp -s "$T/e1.body" "$T/e2.body"
 }

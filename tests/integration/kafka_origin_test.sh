@@ -71,6 +71,7 @@ pts_ms "$T/published.flv" a:0 >"$T/pub.a"
 [[ $(wc -l < "$T/rec.a") == $(wc -l < "$T/pub.a") ]] ||
   fail "the recording has $(wc -l < "$T/rec.a") audio frames, $(wc -l < "$T/pub.a") were published"
 curl -sf "http://127.0.0.1:$ORIGIN_PORT/vod/$ID/index.m3u8" >"$T/vod.m3u8"
+hls_check "$T/vod.m3u8"
 ! grep -q '^#EXT-X-DISCONTINUITY' "$T/vod.m3u8" || fail "the VOD playlist has a discontinuity"
 ffmpeg -nostdin -v error -i "$T/rec.mp4" -f null - 2>"$T/decode.err" && [[ ! -s $T/decode.err ]] ||
   fail "the recording does not decode cleanly: $(head -3 "$T/decode.err")"

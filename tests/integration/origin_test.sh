@@ -74,6 +74,7 @@ cmp -s "$T/range.bin" <(tail -c +1001 "$T/rec.mp4" | head -c 1000) || fail "the 
 ok "Range: 206 with the right bytes, 416 past the end ($SIZE bytes)"
 
 [[ $(fetch "$(vod "$ID" index.m3u8)" "$T/vod") == 200 ]] || fail "no VOD playlist"
+hls_check "$T/vod.body"
 grep -q '^#EXT-X-PLAYLIST-TYPE:VOD' "$T/vod.body" && grep -q '^#EXT-X-ENDLIST' "$T/vod.body" &&
   grep -q '^#EXT-X-MAP:URI="init-1.mp4"' "$T/vod.body" || fail "not a fMP4 VOD playlist: $(head -12 "$T/vod.body")"
 set +e
